@@ -1,0 +1,25 @@
+// Adds up the Vitest JSON reports of every package into one closing line, "N passed, N failed",
+// because Turborepo interleaves each package's own summary with the others.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const label = process.argv[2] ?? "tests";
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const group of ["apps", "packages"]) {
+  for (const name of readdirSync(group)) {
+    let report;
+    try {
+      report = JSON.parse(readFileSync(join(group, name, "test-results", "vitest-report.json"), "utf8"));
+    } catch {
+      continue;
+    }
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+    console.log(`${group}/${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  }
+}
+console.log(`${label}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (failed > 0 || passed === 0) process.exit(1);

@@ -1,0 +1,84 @@
+import type { ClerkClient } from "@clerk/backend";
+import type { Db } from "@repo/db/client";
+import type { InngestClient } from "@repo/inngest/client";
+import { createFunctions } from "@repo/inngest/functions";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import cors from "cors";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import { serve } from "inngest/express";
+import type { Logger } from "pino";
+import { authStateOf, type ClerkAuthConfig, clerkAuthMiddleware } from "./auth/clerk-auth.ts";
+import { healthHandler } from "./http/health.ts";
+import { requestLogger } from "./http/request-logger.ts";
+import { securityHeaders } from "./http/security-headers.ts";
+import { createWebAppRouter } from "./http/web-app.ts";
+import { createInnerContext } from "./trpc/context.ts";
+import { appRouter } from "./trpc/router.ts";
+import { createUserDirectory } from "./users/user-directory.ts";
+import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
+
+export type AppDeps = {
+  db: Db;
+  inngest: InngestClient;
+  logger: Logger;
+  /** Absent when Clerk is not configured yet: every request is then signed out. */
+  clerkAuth: ClerkAuthConfig | undefined;
+  /** For looking up users the webhook has not delivered yet; needs CLERK_SECRET_KEY. */
+  clerkClient: ClerkClient | undefined;
+  webhookSigningSecret: string | undefined;
+  /** Origins of the web app, for CORS. */
+  webOrigins: string[];
+  /** The built web app to serve from this process, if any. */
+  webDistDir?: string | undefined;
+};
+
+/** Builds the Express app. Listening is main.ts's job, so tests can build it with test dependencies. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+  app.use(requestLogger(deps.logger));
+  app.use(securityHeaders(deps.clerkAuth?.publishableKey));
+
+  app.get("/healthz", healthHandler(deps.db));
+
+  // Before any JSON parser: the signature covers the raw bytes.
+  app.use("/api/webhooks/clerk", createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }));
+
+  app.use(
+    "/api/inngest",
+    express.json({ limit: "4mb" }),
+    serve({ client: deps.inngest, functions: createFunctions(deps.inngest, { db: deps.db }) }),
+  );
+
+  const users = createUserDirectory({ db: deps.db, clerk: deps.clerkClient });
+  app.use(
+    "/api/trpc",
+    cors({ origin: deps.webOrigins, maxAge: 600 }),
+    express.json({ limit: "100kb" }),
+    clerkAuthMiddleware(deps.clerkAuth),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => createInnerContext({ db: deps.db, users }, authStateOf(req, deps.clerkAuth)),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "tRPC procedure failed");
+      },
+    }),
+  );
+
+  app.use("/api", (_req, res) => {
+    res.status(404).json({ error: "Not found" });
+  });
+  if (deps.webDistDir) app.use(createWebAppRouter(deps.webDistDir));
+  app.use(jsonErrors(deps.logger));
+  return app;
+}
+
+/** Errors from body parsers and the like, as JSON with their status (413 for a body over the limit). */
+function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const status = typeof error?.status === "number" && error.status >= 400 ? error.status : 500;
+    if (status >= 500) logger.error({ err: error }, "request failed");
+    res.status(status).json({ error: status >= 500 ? "Internal server error" : error.message });
+  };
+}

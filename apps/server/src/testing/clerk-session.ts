@@ -1,0 +1,61 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { buildPublishableKey } from "@clerk/shared/keys";
+import { SignJWT } from "jose";
+
+/**
+ * A stand-in Clerk instance for offline tests: a publishable key naming a made-up Frontend API host,
+ * and an RSA key pair whose public half the server gets as CLERK_JWT_KEY. Tokens signed here have the
+ * shape of Clerk's session tokens, so the real clerkMiddleware verifies them without a network call.
+ */
+export type TestClerkInstance = {
+  frontendApi: string;
+  publishableKey: string;
+  secretKey: string;
+  jwtKey: string;
+  privateKey: KeyObject;
+  kid: string;
+};
+
+export function createTestClerkInstance(frontendApi = "sure-mole-42.clerk.accounts.dev"): TestClerkInstance {
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    frontendApi,
+    publishableKey: buildPublishableKey(frontendApi),
+    secretKey: "sk_test_offlineTestSecretKeyNotARealOne0000000000",
+    jwtKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    privateKey,
+    kid: "ins_2testInstanceKeyId",
+  };
+}
+
+export type SessionTokenOptions = {
+  userId: string;
+  /** The origin the token was minted for (Clerk's `azp`). */
+  azp: string;
+  sessionId?: string;
+  /** Seconds from now; negative for a token that has already expired. Clerk's default lifetime is 60. */
+  expiresInSeconds?: number;
+  /** Seconds from now at which the token becomes valid; positive for a not-yet-valid token. */
+  notBeforeInSeconds?: number;
+  signWith?: KeyObject;
+};
+
+/** A session token in the shape Clerk issues (v2 claims), signed RS256 with the instance's key. */
+export async function signSessionToken(instance: TestClerkInstance, options: SessionTokenOptions): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const nbf = now + (options.notBeforeInSeconds ?? -10);
+  return new SignJWT({
+    azp: options.azp,
+    fva: [0, -1],
+    sid: options.sessionId ?? `sess_${options.userId.slice(5)}`,
+    sts: "active",
+    v: 2,
+  })
+    .setProtectedHeader({ alg: "RS256", kid: instance.kid, typ: "JWT" })
+    .setIssuer(`https://${instance.frontendApi}`)
+    .setSubject(options.userId)
+    .setIssuedAt(Math.min(now, nbf))
+    .setNotBefore(nbf)
+    .setExpirationTime(now + (options.expiresInSeconds ?? 60))
+    .sign(options.signWith ?? instance.privateKey);
+}

@@ -1,0 +1,12 @@
+export { type ClerkApiStub, startClerkApiStub } from "./clerk-api-stub.ts";
+export { createTestClerkInstance, signSessionToken, type TestClerkInstance } from "./clerk-session.ts";
+export { signClerkWebhook } from "./clerk-webhooks.ts";
+export { driveInngestRun, signInngestRequest, startInngestEventApiStub } from "./inngest-stubs.ts";
+export {
+  startTestServer,
+  TEST_INNGEST_SIGNING_KEY,
+  TEST_WEB_ORIGIN,
+  TEST_WEBHOOK_SECRET,
+  type TestServer,
+} from "./test-server.ts";
+export { callTrpc } from "./trpc-http.ts";

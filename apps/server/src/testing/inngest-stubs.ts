@@ -1,0 +1,95 @@
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import canonicalize from "canonicalize";
+
+export type SentEvent = { id?: string; name: string; data: Record<string, unknown>; ts?: number };
+
+/**
+ * A loopback stand-in for Inngest's Event API (`POST /e/:eventKey`), reached through the client's
+ * base URL. It records what the app sends, and answers the way Inngest does.
+ */
+export async function startInngestEventApiStub() {
+  const events: SentEvent[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      const received = JSON.parse(body) as SentEvent | SentEvent[];
+      const batch = Array.isArray(received) ? received : [received];
+      events.push(...batch);
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ ids: batch.map((e, i) => e.id ?? `evt_${events.length + i}`), status: 200 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    events,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Signs a request body the way Inngest signs its calls to a serve() endpoint: HMAC-SHA256, keyed with
+ * the signing key minus its `signkey-<env>-` prefix, over the canonical JSON of the body followed by
+ * the Unix timestamp; sent as `X-Inngest-Signature: t=<ts>&s=<hex>`.
+ */
+export function signInngestRequest(body: unknown, signingKey: string, at = new Date()): string {
+  const ts = Math.floor(at.getTime() / 1000).toString();
+  const key = signingKey.replace(/^signkey-\w+-/, "");
+  const mac = createHmac("sha256", key)
+    .update(canonicalize(body) ?? "")
+    .update(ts)
+    .digest("hex");
+  return `t=${ts}&s=${mac}`;
+}
+
+type StepOp = { id: string; op: string; data?: unknown; error?: unknown };
+
+/**
+ * Plays Inngest's executor for one run: calls the function over HTTP, feeds each step's result back in,
+ * and repeats until the function finishes, as Inngest does between steps. Returns the final response.
+ */
+export async function driveInngestRun(options: {
+  serveUrl: string;
+  appId: string;
+  functionId: string;
+  event: SentEvent;
+  signingKey: string | undefined;
+  maxCalls?: number;
+}): Promise<{ status: number; body: unknown; calls: number }> {
+  const steps: Record<string, { type: "data"; data: unknown }> = {};
+  const event = { ...options.event, id: options.event.id ?? "evt_test", ts: options.event.ts ?? Date.now() };
+  const url = new URL(options.serveUrl);
+  url.searchParams.set("fnId", `${options.appId}-${options.functionId}`);
+  url.searchParams.set("stepId", "step");
+  for (let call = 1; call <= (options.maxCalls ?? 10); call++) {
+    const body = {
+      version: 2,
+      event,
+      events: [event],
+      steps,
+      ctx: {
+        run_id: "01JTESTRUN00000000000000000",
+        attempt: 0,
+        disable_immediate_execution: true,
+        use_api: false,
+        stack: { stack: Object.keys(steps), current: Object.keys(steps).length - 1 },
+      },
+    };
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (options.signingKey) headers["X-Inngest-Signature"] = signInngestRequest(body, options.signingKey);
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+    const responseBody = await response.json().catch(() => null);
+    if (response.status !== 206) return { status: response.status, body: responseBody, calls: call };
+    for (const op of responseBody as StepOp[]) {
+      if (op.op !== "StepRun" && op.op !== "Step") throw new Error(`Unexpected step op ${op.op}`);
+      steps[op.id] = { type: "data", data: op.data };
+    }
+  }
+  throw new Error("The run did not finish within maxCalls");
+}

@@ -1,0 +1,72 @@
+import type { AddressInfo } from "node:net";
+import { createClerkClient } from "@clerk/backend";
+import type { Db } from "@repo/db/client";
+import { createInngestClient, type InngestClient } from "@repo/inngest/client";
+import { pino } from "pino";
+import { createApp } from "../app.ts";
+import type { TestClerkInstance } from "./clerk-session.ts";
+
+export const TEST_WEB_ORIGIN = "http://localhost:5173";
+export const TEST_WEBHOOK_SECRET = `whsec_${Buffer.from("offline-test-webhook-secret-32by").toString("base64")}`;
+export const TEST_INNGEST_SIGNING_KEY = "signkey-test-8d2f1c4b6a7e9f0312a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f901";
+
+export type TestServerOptions = {
+  db: Db;
+  clerk: TestClerkInstance;
+  /** Clerk Backend API stand-in; without it, lookups go nowhere (port 9 is discard). */
+  clerkApiUrl?: string;
+  /** Inngest Event API stand-in; without it, sends fail as if Inngest were down. */
+  inngestBaseUrl?: string;
+  webOrigins?: string[];
+  webDistDir?: string;
+};
+
+export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
+
+/** The real app over real HTTP on a free loopback port, with test keys at every hosted-service boundary. */
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  const { clerk } = options;
+  const clerkClient = createClerkClient({
+    publishableKey: clerk.publishableKey,
+    secretKey: clerk.secretKey,
+    jwtKey: clerk.jwtKey,
+    apiUrl: options.clerkApiUrl ?? "http://127.0.0.1:9",
+  });
+  const inngest = createInngestClient({
+    baseUrl: options.inngestBaseUrl ?? "http://127.0.0.1:9/",
+    eventKey: "test-event-key",
+    signingKey: TEST_INNGEST_SIGNING_KEY,
+    isDev: false,
+    logger: pino({ level: "silent" }),
+  });
+  const webOrigins = options.webOrigins ?? [TEST_WEB_ORIGIN];
+  const app = createApp({
+    db: options.db,
+    inngest,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    clerkAuth: {
+      clerkClient,
+      publishableKey: clerk.publishableKey,
+      secretKey: clerk.secretKey,
+      jwtKey: clerk.jwtKey,
+      authorizedParties: webOrigins,
+    },
+    clerkClient,
+    webhookSigningSecret: TEST_WEBHOOK_SECRET,
+    webOrigins,
+    webDistDir: options.webDistDir,
+  });
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    inngest,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

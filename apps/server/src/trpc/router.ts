@@ -1,0 +1,12 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { userRouter } from "../users/user-router.ts";
+import { router } from "./trpc.ts";
+
+export const appRouter = router({
+  user: userRouter,
+});
+
+/** The web app imports only these types, never the router itself. */
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,145 @@
+import { generateKeyPairSync } from "node:crypto";
+import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import type { User } from "@repo/db/users";
+import { findUserById, markUserDeleted, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
+import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
+import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { callTrpc } from "../testing/trpc-http.ts";
+
+const clerk = createTestClerkInstance();
+
+describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => {
+  let t: TestDatabase;
+  let server: TestServer;
+  let clerkApi: ClerkApiStub;
+  const token = (userId: string, options: Partial<Parameters<typeof signSessionToken>[1]> = {}) =>
+    signSessionToken(clerk, { userId, azp: TEST_WEB_ORIGIN, ...options });
+
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    clerkApi = await startClerkApiStub();
+    server = await startTestServer({ db: t.db, clerk, clerkApiUrl: clerkApi.url });
+  });
+  afterAll(async () => {
+    await server.close();
+    await clerkApi.close();
+    await t.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(t.db);
+    clerkApi.users.clear();
+    clerkApi.requests.length = 0;
+  });
+
+  async function storedUser() {
+    const user = clerkUserJson();
+    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
+    return user;
+  }
+
+  describe("user.me refuses every request without a valid session with 401", () => {
+    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    it.each([
+      ["no token", async () => undefined],
+      ["an expired token", () => token("user_x", { expiresInSeconds: -120 })],
+      ["a token not valid yet", () => token("user_x", { notBeforeInSeconds: 120 })],
+      ["a token signed by another key", () => token("user_x", { signWith: otherKey })],
+      ["a token minted for another site (azp)", () => token("user_x", { azp: "https://evil.example" })],
+      ["garbage", async () => "not-a-jwt"],
+    ])("%s", async (_case, makeToken) => {
+      const user = await storedUser();
+      const bearer = await makeToken();
+      const response = await callTrpc(
+        server.url,
+        "user.me",
+        bearer === undefined ? {} : { token: bearer.replace("user_x", user.id) },
+      );
+      expect(response.status).toBe(401);
+      expect(response.error?.data.code).toBe("UNAUTHORIZED");
+      expect(response.data).toBeUndefined();
+    });
+  });
+
+  it("user.me returns the caller's row for a valid token", async () => {
+    const user = await storedUser();
+    const response = await callTrpc<User>(server.url, "user.me", { token: await token(user.id) });
+    expect(response.status).toBe(200);
+    expect(response.data).toMatchObject({ id: user.id, email: user.email_addresses[1]?.email_address });
+    expect(response.data?.clerk_updated_at).toBeInstanceOf(Date);
+    expect(clerkApi.requests).toEqual([]);
+  });
+
+  it("user.me fetches a user the webhook has not delivered yet from Clerk, stores it, and a later older webhook does not regress it", async () => {
+    const user = clerkUserJson({ first_name: "Fresh" });
+    clerkApi.users.set(user.id, { ...user, updated_at: user.updated_at + 1000 });
+    const response = await callTrpc<User>(server.url, "user.me", { token: await token(user.id) });
+    expect(response.status).toBe(200);
+    expect(response.data?.first_name).toBe("Fresh");
+    expect(clerkApi.requests).toEqual([`GET /v1/users/${user.id}`]);
+    expect((await findUserById(t.db, user.id))?.first_name).toBe("Fresh");
+    // The user.created webhook arrives late, with the older version.
+    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk({ ...user, first_name: "Stale" })]);
+    expect((await findUserById(t.db, user.id))?.first_name).toBe("Fresh");
+  });
+
+  it("user.me for a user Clerk does not know is 404, and one deleted in Clerk is 403 with a reason", async () => {
+    const missing = await callTrpc(server.url, "user.me", { token: await token("user_unknown") });
+    expect(missing.status).toBe(404);
+    const user = await storedUser();
+    await markUserDeleted(t.db, user.id);
+    clerkApi.users.set(user.id, user);
+    const deleted = await callTrpc(server.url, "user.me", { token: await token(user.id) });
+    expect(deleted.status).toBe(403);
+    expect(deleted.error?.data.reason).toBe("user_deleted");
+    expect((await findUserById(t.db, user.id))?.email).toBeNull();
+  });
+
+  it("user.me answers 502 when Clerk's Backend API fails", async () => {
+    clerkApi.failNext(10, 500);
+    const response = await callTrpc(server.url, "user.me", { token: await token("user_new") });
+    expect(response.status).toBe(502);
+  });
+
+  it("updateProfile persists trimmed values for the caller only", async () => {
+    const user = await storedUser();
+    const other = await storedUser();
+    const response = await callTrpc<User>(server.url, "user.updateProfile", {
+      token: await token(user.id),
+      type: "mutation",
+      input: { displayName: "  Countess  ", bio: "Wrote the first program." },
+    });
+    expect(response.status).toBe(200);
+    expect(response.data).toMatchObject({ id: user.id, display_name: "Countess", bio: "Wrote the first program." });
+    expect(await findUserById(t.db, user.id)).toMatchObject({ display_name: "Countess" });
+    expect((await findUserById(t.db, other.id))?.display_name).toBeNull();
+  });
+
+  it.each([
+    ["a display name over 80 characters", { displayName: "x".repeat(81) }, "displayName"],
+    ["a bio over 500 characters", { bio: "x".repeat(501) }, "bio"],
+    ["a number for a name", { displayName: 7 }, "displayName"],
+    ["someone else's id", { displayName: "Mallory", userId: "user_victim" }, undefined],
+  ])("updateProfile rejects %s with 400 and leaves the row as it was", async (_case, input, field) => {
+    const user = await storedUser();
+    const response = await callTrpc(server.url, "user.updateProfile", {
+      token: await token(user.id),
+      type: "mutation",
+      input,
+    });
+    expect(response.status).toBe(400);
+    if (field) expect(response.error?.data.fieldErrors?.[field]?.[0]).toMatch(/.+/);
+    expect((await findUserById(t.db, user.id))?.display_name).toBeNull();
+  });
+
+  it("updateProfile without a session is 401 and writes nothing", async () => {
+    const user = await storedUser();
+    const response = await callTrpc(server.url, "user.updateProfile", {
+      type: "mutation",
+      input: { displayName: "X" },
+    });
+    expect(response.status).toBe(401);
+    expect((await findUserById(t.db, user.id))?.display_name).toBeNull();
+  });
+});

@@ -1,0 +1,62 @@
+import { updateUserProfile } from "@repo/db/users";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { protectedProcedure, router } from "../trpc/trpc.ts";
+import { ClerkUnavailableError, UserDeletedError, UserNotInClerkError } from "./user-directory.ts";
+
+/** Blank means "clear it": an empty display name is stored as null, not as "". */
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${label} must be at most ${max} characters` })
+    .transform((value) => value || null)
+    .nullable()
+    .optional();
+
+export const profileInput = z.strictObject({
+  displayName: optionalText(80, "Display name"),
+  bio: optionalText(500, "Bio"),
+});
+
+export type ProfileInput = z.input<typeof profileInput>;
+
+export const userRouter = router({
+  /** The caller's own row; there is deliberately no way to ask for anyone else's. */
+  me: protectedProcedure.query(async ({ ctx }) => {
+    try {
+      return await ctx.users.ensureUser(ctx.auth.userId);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  /** Edits the caller's app-owned fields; Clerk-owned fields are changed in Clerk, not here. */
+  updateProfile: protectedProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
+    try {
+      await ctx.users.ensureUser(ctx.auth.userId);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+    const updated = await updateUserProfile(ctx.db, ctx.auth.userId, {
+      display_name: input.displayName,
+      bio: input.bio,
+    });
+    if (!updated) throw toTRPCError(new UserDeletedError(ctx.auth.userId));
+    return updated;
+  }),
+});
+
+function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof UserDeletedError)
+    return new TRPCError({
+      code: "FORBIDDEN",
+      message: "This account was deleted. Sign in with another account.",
+      cause: error,
+    });
+  if (error instanceof UserNotInClerkError)
+    return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
+  if (error instanceof ClerkUnavailableError)
+    return new TRPCError({ code: "BAD_GATEWAY", message: error.message, cause: error });
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Unexpected error", cause: error });
+}

@@ -1,0 +1,70 @@
+import { verifyWebhook } from "@clerk/express/webhooks";
+import { clerkDeletedUserSchema, clerkUserJsonSchema, describeIssues } from "@repo/db/users";
+import type { InngestClient } from "@repo/inngest/client";
+import { isForwardedClerkEvent } from "@repo/inngest/events";
+import express, { type Router } from "express";
+import type { Logger } from "pino";
+
+export type ClerkWebhookDeps = {
+  inngest: InngestClient;
+  signingSecret: string | undefined;
+  logger: Logger;
+};
+
+/**
+ * Clerk -> this endpoint -> Inngest. Clerk signs each delivery with Svix; we verify it with Clerk's
+ * `verifyWebhook` over the raw body (which is why this router parses nothing as JSON first), then
+ * forward `user.*` events to Inngest as `clerk/<type>`. The `svix-id` header becomes the Inngest event
+ * id, so when Svix retries a delivery Inngest drops the duplicate.
+ *
+ * Status codes are what Svix acts on: 2xx stops its retries, anything else retries with backoff. So a
+ * bad signature or payload is 400 (nothing forwarded), an event type we do not handle is 200 (nothing
+ * to do, ever), and Inngest being unreachable is 503 (try again later; nothing is lost).
+ */
+export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
+  const webhookRouter = express.Router();
+  webhookRouter.post("/", express.raw({ type: () => true, limit: "512kb" }), async (req, res) => {
+    if (!deps.signingSecret) {
+      deps.logger.error("CLERK_WEBHOOK_SIGNING_SECRET is not set: Clerk webhooks cannot be verified");
+      res.status(503).json({
+        error:
+          "CLERK_WEBHOOK_SIGNING_SECRET is not set: copy it from the Clerk dashboard (Webhooks > your endpoint > Signing Secret)",
+      });
+      return;
+    }
+    let event: Awaited<ReturnType<typeof verifyWebhook>>;
+    try {
+      event = await verifyWebhook(req, { signingSecret: deps.signingSecret });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.logger.warn({ reason }, "rejected a Clerk webhook that failed verification");
+      res.status(400).json({ error: `Webhook verification failed: ${reason}` });
+      return;
+    }
+    const svixId = req.header("svix-id") as string;
+    if (!isForwardedClerkEvent(event.type)) {
+      deps.logger.info({ type: event.type, svixId }, "ignored a Clerk webhook type this app does not handle");
+      res.status(200).json({ ignored: event.type });
+      return;
+    }
+    const schema = event.type === "user.deleted" ? clerkDeletedUserSchema : clerkUserJsonSchema;
+    const data = schema.safeParse(event.data);
+    if (!data.success) {
+      const reason = describeIssues(data.error.issues);
+      deps.logger.warn({ type: event.type, svixId, reason }, "rejected a Clerk webhook with an invalid payload");
+      res.status(400).json({ error: `Invalid ${event.type} payload: ${reason}` });
+      return;
+    }
+    const name = `clerk/${event.type}` as const;
+    try {
+      await deps.inngest.send({ id: svixId, name, data: data.data });
+    } catch (error) {
+      deps.logger.error({ err: error, type: event.type, svixId }, "could not forward a Clerk webhook to Inngest");
+      res.status(503).json({ error: "Could not reach Inngest; Clerk will retry this delivery" });
+      return;
+    }
+    deps.logger.info({ type: event.type, svixId }, "forwarded a Clerk webhook to Inngest");
+    res.status(200).json({ forwarded: name, id: svixId });
+  });
+  return webhookRouter;
+}

@@ -1,0 +1,12 @@
+import type { Migration } from "kysely/migration";
+import * as createUsers from "./20261126T1400_create_users.ts";
+import * as createReconciliationRuns from "./20261126T1500_create_reconciliation_runs.ts";
+
+/**
+ * Every migration, by name. Listed here rather than read from the folder at run time so the server
+ * bundle and the test runner see the same set; the names sort in the order they must run.
+ */
+export const migrations: Record<string, Migration> = {
+  "20261126T1400_create_users": createUsers,
+  "20261126T1500_create_reconciliation_runs": createReconciliationRuns,
+};

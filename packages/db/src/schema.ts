@@ -1,0 +1,56 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** A timestamp column the database fills in, and that the code may set explicitly. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** jsonb: read back as an object, written as JSON text so pg and PGlite serialise it the same way. */
+type JsonObject = ColumnType<Record<string, unknown>, string, string>;
+
+export interface UsersTable {
+  /** Clerk's user id (`user_...`): the one identity shared with Clerk. */
+  id: string;
+  /** The address Clerk marks primary (`primary_email_address_id`), not simply the first. */
+  email: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  image_url: string | null;
+  public_metadata: JsonObject;
+  clerk_created_at: Timestamp | null;
+  /** Clerk's `updated_at`: the row's version. A sync older than this changes nothing. */
+  clerk_updated_at: Timestamp | null;
+  last_sign_in_at: Timestamp | null;
+  /** Set when Clerk deleted the user. The row stays as a tombstone so late events cannot revive it. */
+  deleted_at: Timestamp | null;
+  /** When a Clerk sync last changed this row. */
+  synced_at: Timestamp | null;
+  /** App-owned profile fields: edited in this app, never touched by a Clerk sync. */
+  display_name: string | null;
+  bio: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface ReconciliationRunsTable {
+  id: Generated<number>;
+  started_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
+  status: "running" | "succeeded" | "failed";
+  trigger: string;
+  listed: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  tombstoned: Generated<number>;
+  error: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  reconciliation_runs: ReconciliationRunsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type ReconciliationRun = Selectable<ReconciliationRunsTable>;

@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import pg from "pg";
+import { createDb, type Db } from "../client.ts";
+import { readDbEnv } from "../env.ts";
+import { migrateToLatest } from "../migrate.ts";
+
+export type TestDatabaseKind = "pglite" | "postgres";
+
+export type TestDatabase = {
+  kind: TestDatabaseKind;
+  db: Db;
+  /** Connection string of the throwaway Postgres database (undefined for PGlite). */
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+};
+
+/**
+ * The databases every database-backed suite runs against: always PGlite, and Postgres too when
+ * DATABASE_URL is set (as .ci/run does), so one suite proves both.
+ */
+export function testDatabaseKinds(): TestDatabaseKind[] {
+  return readDbEnv().databaseUrl ? ["pglite", "postgres"] : ["pglite"];
+}
+
+/**
+ * A fresh, migrated database of the given kind. Postgres tests get a throwaway database of their own,
+ * dropped on close, so parallel test files and repeated runs never see each other's rows.
+ */
+export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
+  if (kind === "pglite") {
+    const db = await createDb({ kind: "pglite-memory" });
+    await migrateToLatest(db);
+    return { kind, db, databaseUrl: undefined, close: () => db.destroy() };
+  }
+  const serverUrl = readDbEnv().databaseUrl;
+  if (!serverUrl)
+    throw new Error("Postgres tests need DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/test)");
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  await runAdminStatement(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await createDb({ kind: "postgres", databaseUrl: url.toString(), maxConnections: 20 });
+  await migrateToLatest(db);
+  return {
+    kind,
+    db,
+    databaseUrl: url.toString(),
+    close: async () => {
+      await db.destroy();
+      await runAdminStatement(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/** Empties the tables between tests, keeping the schema. */
+export async function truncateAll(db: Db): Promise<void> {
+  await sql`truncate table users, reconciliation_runs restart identity`.execute(db);
+}
+
+async function runAdminStatement(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const result = await sql<{ n: number }>`select count(*)::int as n from users`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { clerkUserJson } from "../testing/clerk-fixtures.ts";
+import { clerkUserJsonSchema, newestPerUser, parseClerkUser, userSyncRowFromClerk } from "./clerk-user.ts";
+
+describe("userSyncRowFromClerk", () => {
+  it("takes the primary email by primary_email_address_id, not the first in the list", () => {
+    const user = clerkUserJson();
+    const row = userSyncRowFromClerk(user);
+    expect(user.email_addresses[0]?.email_address).not.toBe(row.email);
+    expect(row.email).toBe(user.email_addresses[1]?.email_address);
+  });
+
+  it("has no email when Clerk names no primary address", () => {
+    expect(userSyncRowFromClerk(clerkUserJson({ primary_email_address_id: null })).email).toBeNull();
+  });
+
+  it("maps names and timestamps null-safely, and Clerk's updated_at (ms) to the version", () => {
+    const user = clerkUserJson({
+      first_name: null,
+      last_name: null,
+      username: null,
+      last_sign_in_at: 1_767_300_000_123,
+    });
+    const row = userSyncRowFromClerk(user);
+    expect(row).toMatchObject({ first_name: null, last_name: null, username: null });
+    expect(row.clerk_updated_at.getTime()).toBe(user.updated_at);
+    expect(row.last_sign_in_at?.getTime()).toBe(1_767_300_000_123);
+    expect(JSON.parse(row.public_metadata)).toEqual({ plan: "free" });
+  });
+});
+
+describe("clerkUserJsonSchema", () => {
+  it("accepts Clerk's full UserJSON, keeping fields it does not read", () => {
+    const parsed = parseClerkUser(clerkUserJson());
+    expect(parsed).toHaveProperty("two_factor_enabled", false);
+  });
+
+  it.each([
+    ["missing id", { id: undefined }, /id/],
+    ["missing updated_at", { updated_at: undefined }, /updated_at/],
+    ["updated_at as a string", { updated_at: "yesterday" }, /updated_at/],
+    ["email list without the primary", { email_addresses: [] }, /primary_email_address_id: names idn_/],
+    ["email_addresses not a list", { email_addresses: "ada@example.org" }, /email_addresses/],
+  ])("rejects %s, naming the field", (_name, override, message) => {
+    const result = clerkUserJsonSchema.safeParse({ ...clerkUserJson(), ...override });
+    expect(result.success).toBe(false);
+    expect(() => parseClerkUser({ ...clerkUserJson(), ...override })).toThrow(message);
+  });
+});
+
+describe("newestPerUser", () => {
+  it("keeps the newest version of each user", () => {
+    const base = clerkUserJson();
+    const older = userSyncRowFromClerk({ ...base, first_name: "Old", updated_at: base.updated_at });
+    const newer = userSyncRowFromClerk({ ...base, first_name: "New", updated_at: base.updated_at + 5 });
+    const other = userSyncRowFromClerk(clerkUserJson());
+    expect(newestPerUser([newer, other, older]).map((r) => r.first_name)).toEqual(["New", other.first_name]);
+  });
+});

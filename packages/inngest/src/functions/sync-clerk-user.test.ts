@@ -1,0 +1,92 @@
+import {
+  clerkUserJson,
+  countUsers,
+  openTestDatabase,
+  type TestDatabase,
+  testDatabaseKinds,
+  truncateAll,
+} from "@repo/db/testing";
+import { findUserById } from "@repo/db/users";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createInngestClient } from "../client.ts";
+import { runFunction, silentLogger } from "../testing/run-function.ts";
+import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
+
+describe.each(testDatabaseKinds())("user sync functions on %s", (kind) => {
+  let t: TestDatabase;
+  const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
+  let upsert: ReturnType<typeof createUpsertClerkUserFunction>;
+  let tombstone: ReturnType<typeof createTombstoneClerkUserFunction>;
+
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    upsert = createUpsertClerkUserFunction(inngest, { db: t.db });
+    tombstone = createTombstoneClerkUserFunction(inngest, { db: t.db });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(t.db);
+  });
+
+  it("user.created writes the user", async () => {
+    const user = clerkUserJson();
+    const { result, error } = await runFunction(upsert, { name: "clerk/user.created", data: user });
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ userId: user.id, outcome: "created" });
+    expect(await findUserById(t.db, user.id)).toMatchObject({ email: user.email_addresses[1]?.email_address });
+  });
+
+  it("user.updated before user.created still creates the user, and the late create changes nothing", async () => {
+    const created = clerkUserJson();
+    const updated = { ...created, first_name: "Grace", updated_at: created.updated_at + 1000 };
+    expect((await runFunction(upsert, { name: "clerk/user.updated", data: updated })).result).toMatchObject({
+      outcome: "created",
+    });
+    expect((await runFunction(upsert, { name: "clerk/user.created", data: created })).result).toMatchObject({
+      outcome: "unchanged",
+    });
+    expect((await findUserById(t.db, created.id))?.first_name).toBe("Grace");
+  });
+
+  it("user.deleted tombstones, and a later update does not bring the user back", async () => {
+    const user = clerkUserJson();
+    await runFunction(upsert, { name: "clerk/user.created", data: user });
+    const deleted = await runFunction(tombstone, {
+      name: "clerk/user.deleted",
+      data: { id: user.id, object: "user", deleted: true },
+    });
+    expect(deleted.result).toEqual({ userId: user.id, outcome: "tombstoned" });
+    await runFunction(upsert, { name: "clerk/user.updated", data: { ...user, updated_at: user.updated_at + 5 } });
+    const row = await findUserById(t.db, user.id);
+    expect(row?.deleted_at).toBeInstanceOf(Date);
+    expect(row?.email).toBeNull();
+  });
+
+  it.each([
+    ["missing id", { id: undefined }, /id/],
+    ["missing updated_at", { updated_at: undefined }, /updated_at/],
+    ["an email list without the primary", { email_addresses: [] }, /primary_email_address_id/],
+    ["a number where a name belongs", { first_name: 42 }, /first_name/],
+    ["email_addresses of the wrong type", { email_addresses: [{ id: 1 }] }, /email_addresses\.0/],
+  ])("a payload with %s fails without retry, names the field, and writes nothing", async (_case, override, field) => {
+    const { error } = await runFunction(upsert, {
+      name: "clerk/user.created",
+      data: { ...clerkUserJson(), ...override },
+    });
+    expect(error?.name).toBe("EventValidationError");
+    expect(error?.message).toMatch(field);
+    expect(await countUsers(t.db)).toBe(0);
+  });
+
+  it("a delete without an id fails without retry and writes nothing", async () => {
+    const { error } = await runFunction(tombstone, {
+      name: "clerk/user.deleted",
+      data: { object: "user", deleted: true },
+    });
+    expect(error?.name).toBe("EventValidationError");
+    expect(error?.message).toMatch(/^id:/);
+    expect(await countUsers(t.db)).toBe(0);
+  });
+});
