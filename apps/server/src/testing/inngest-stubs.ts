@@ -76,7 +76,7 @@ export async function driveInngestRun(options: {
       ctx: {
         run_id: "01JTESTRUN00000000000000000",
         attempt: 0,
-        disable_immediate_execution: true,
+        disable_immediate_execution: false,
         use_api: false,
         stack: { stack: Object.keys(steps), current: Object.keys(steps).length - 1 },
       },
@@ -86,9 +86,11 @@ export async function driveInngestRun(options: {
     const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
     const responseBody = await response.json().catch(() => null);
     if (response.status !== 206) return { status: response.status, body: responseBody, calls: call };
+    url.searchParams.set("stepId", "step");
     for (const op of responseBody as StepOp[]) {
-      if (op.op !== "StepRun" && op.op !== "Step") throw new Error(`Unexpected step op ${op.op}`);
-      steps[op.id] = { type: "data", data: op.data };
+      if (op.op === "StepPlanned") url.searchParams.set("stepId", op.id);
+      else if (op.op === "StepRun" || op.op === "Step") steps[op.id] = { type: "data", data: op.data };
+      else throw new Error(`Unexpected step op ${op.op}`);
     }
   }
   throw new Error("The run did not finish within maxCalls");

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { createInngestClient, type InngestClient } from "@repo/inngest/client";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { createApp } from "../app.ts";
 import type { TestClerkInstance } from "./clerk-session.ts";
 
@@ -19,6 +19,7 @@ export type TestServerOptions = {
   inngestBaseUrl?: string;
   webOrigins?: string[];
   webDistDir?: string;
+  logger?: Logger;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -43,7 +44,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const app = createApp({
     db: options.db,
     inngest,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     clerkAuth: {
       clerkClient,
       publishableKey: clerk.publishableKey,

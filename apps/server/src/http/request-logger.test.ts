@@ -1,0 +1,73 @@
+import { Writable } from "node:stream";
+import { openTestDatabase } from "@repo/db/testing";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
+import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
+import { startTestServer, TEST_WEB_ORIGIN, TEST_WEBHOOK_SECRET } from "../testing/test-server.ts";
+
+describe("request logs and HTTP hygiene", () => {
+  it("log one line per request with a request id, and never a token, cookie or signature", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const clerk = createTestClerkInstance();
+    const t = await openTestDatabase("pglite");
+    const server = await startTestServer({ db: t.db, clerk, logger: pino({ level: "info" }, sink) });
+    try {
+      const token = await signSessionToken(clerk, { userId: "user_logged", azp: TEST_WEB_ORIGIN });
+      const response = await fetch(`${server.url}/api/trpc/user.me?input=secret-query`, {
+        headers: { Authorization: `Bearer ${token}`, Cookie: "__session=cookie-value", "X-Request-Id": "req-123" },
+      });
+      expect(response.headers.get("x-request-id")).toBe("req-123");
+      const delivery = signClerkWebhook({ type: "session.created", data: { id: "sess_1" } });
+      await fetch(`${server.url}/api/webhooks/clerk`, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+
+      const log = lines.join("");
+      expect(log).toContain('"id":"req-123"');
+      expect(log).toContain('"path":"/api/trpc/user.me"');
+      for (const secret of [
+        token,
+        "cookie-value",
+        delivery.headers["svix-signature"],
+        TEST_WEBHOOK_SECRET,
+        "secret-query",
+      ]) {
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+
+  it("allow CORS only from the web origin, and refuse a JSON body over the limit with 413", async () => {
+    const t = await openTestDatabase("pglite");
+    const server = await startTestServer({ db: t.db, clerk: createTestClerkInstance() });
+    try {
+      const allowed = await fetch(`${server.url}/api/trpc/user.me`, { headers: { Origin: TEST_WEB_ORIGIN } });
+      expect(allowed.headers.get("access-control-allow-origin")).toBe(TEST_WEB_ORIGIN);
+      const other = await fetch(`${server.url}/api/trpc/user.me`, { headers: { Origin: "https://evil.example" } });
+      expect(other.headers.get("access-control-allow-origin")).toBeNull();
+
+      const tooBig = await fetch(`${server.url}/api/trpc/user.updateProfile`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ json: { bio: "x".repeat(200_000) } }),
+      });
+      expect(tooBig.status).toBe(413);
+      expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestClerkInstance } from "../testing/clerk-session.ts";
+import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
+import { startInngestEventApiStub } from "../testing/inngest-stubs.ts";
+import { startTestServer, type TestServer } from "../testing/test-server.ts";
+
+const clerk = createTestClerkInstance();
+
+describe("POST /api/webhooks/clerk", () => {
+  let t: TestDatabase;
+  let server: TestServer;
+  let downServer: TestServer;
+  let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
+
+  beforeAll(async () => {
+    t = await openTestDatabase("pglite");
+    inngestApi = await startInngestEventApiStub();
+    server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: inngestApi.url });
+    downServer = await startTestServer({ db: t.db, clerk }); // its Inngest URL has nothing listening
+  });
+  afterAll(async () => {
+    await Promise.all([server.close(), downServer.close(), inngestApi.close()]);
+    await t.close();
+  });
+  beforeEach(() => {
+    inngestApi.events.length = 0;
+  });
+
+  const post = (target: TestServer, delivery: { headers: Record<string, string>; body: string }) =>
+    fetch(`${target.url}/api/webhooks/clerk`, { method: "POST", headers: delivery.headers, body: delivery.body });
+
+  it("forwards a verified user.created to Inngest once, with the svix id as the event id", async () => {
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const response = await post(server, delivery);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ forwarded: "clerk/user.created", id: delivery.svixId });
+    expect(inngestApi.events).toHaveLength(1);
+    expect(inngestApi.events[0]).toMatchObject({ id: delivery.svixId, name: "clerk/user.created", data: user });
+    // The webhook only forwards; the row is written by the Inngest function.
+    expect(await countUsers(t.db)).toBe(0);
+  });
+
+  it("forwards user.updated and user.deleted under their clerk/ names", async () => {
+    const user = clerkUserJson();
+    await post(server, signClerkWebhook({ type: "user.updated", data: user }));
+    await post(
+      server,
+      signClerkWebhook({ type: "user.deleted", data: { id: user.id, object: "user", deleted: true } }),
+    );
+    expect(inngestApi.events.map((e) => e.name)).toEqual(["clerk/user.updated", "clerk/user.deleted"]);
+  });
+
+  it("answers 200 to an event type it does not handle, and forwards nothing", async () => {
+    const response = await post(server, signClerkWebhook({ type: "session.created", data: { id: "sess_1" } }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ignored: "session.created" });
+    expect(inngestApi.events).toEqual([]);
+  });
+
+  const badDeliveries: Array<[string, () => { headers: Record<string, string>; body: string }]> = [
+    [
+      "a signature made with another secret",
+      () =>
+        signClerkWebhook(
+          { type: "user.created", data: clerkUserJson() },
+          { secret: `whsec_${Buffer.from("another-secret-entirely-32-bytes").toString("base64")}` },
+        ),
+    ],
+    [
+      "no signature headers",
+      () => {
+        const { body } = signClerkWebhook({ type: "user.created", data: clerkUserJson() });
+        return { headers: { "Content-Type": "application/json" }, body };
+      },
+    ],
+    [
+      "a body changed after signing",
+      () => {
+        const delivery = signClerkWebhook({ type: "user.created", data: clerkUserJson() });
+        return { ...delivery, body: delivery.body.replace("Ada", "Eve") };
+      },
+    ],
+    [
+      "a timestamp ten minutes old",
+      () =>
+        signClerkWebhook({ type: "user.created", data: clerkUserJson() }, { at: new Date(Date.now() - 10 * 60_000) }),
+    ],
+    [
+      "a timestamp ten minutes ahead",
+      () =>
+        signClerkWebhook({ type: "user.created", data: clerkUserJson() }, { at: new Date(Date.now() + 10 * 60_000) }),
+    ],
+    [
+      "malformed JSON, correctly signed",
+      () => signClerkWebhook({ type: "user.created", data: {} }, { rawBody: '{"type":"user.created","data":{' }),
+    ],
+    [
+      "a user.created without an id",
+      () => signClerkWebhook({ type: "user.created", data: { ...clerkUserJson(), id: undefined } }),
+    ],
+    [
+      "a user.updated whose updated_at is a string",
+      () => signClerkWebhook({ type: "user.updated", data: { ...clerkUserJson(), updated_at: "now" } }),
+    ],
+  ];
+
+  it.each(badDeliveries)("rejects %s with 400 and forwards nothing", async (_case, makeDelivery) => {
+    const response = await post(server, makeDelivery());
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/Webhook verification failed|Invalid user\.\w+ payload/);
+    expect(inngestApi.events).toEqual([]);
+  });
+
+  it("names the bad field of an invalid payload", async () => {
+    const response = await post(
+      server,
+      signClerkWebhook({ type: "user.created", data: { ...clerkUserJson(), email_addresses: [] } }),
+    );
+    expect((await response.json()).error).toMatch(/primary_email_address_id/);
+  });
+
+  it("answers 503 when Inngest cannot be reached, so Svix retries the delivery", async () => {
+    const response = await post(downServer, signClerkWebhook({ type: "user.created", data: clerkUserJson() }));
+    expect(response.status).toBe(503);
+  });
+});
