@@ -109,7 +109,9 @@ describe("POST /api/webhooks/clerk", () => {
   it.each(badDeliveries)("rejects %s with 400 and forwards nothing", async (_case, makeDelivery) => {
     const response = await post(server, makeDelivery());
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatch(/Webhook verification failed|Invalid user\.\w+ payload/);
+    expect(((await response.json()) as { error: string }).error).toMatch(
+      /Webhook verification failed|Invalid user\.\w+ payload/,
+    );
     expect(inngestApi.events).toEqual([]);
   });
 
@@ -118,7 +120,7 @@ describe("POST /api/webhooks/clerk", () => {
       server,
       signClerkWebhook({ type: "user.created", data: { ...clerkUserJson(), email_addresses: [] } }),
     );
-    expect((await response.json()).error).toMatch(/primary_email_address_id/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/primary_email_address_id/);
   });
 
   it("answers 503 when Inngest cannot be reached, so Svix retries the delivery", async () => {
