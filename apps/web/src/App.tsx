@@ -1,0 +1,32 @@
+import { Show, UserButton, useAuth } from "@clerk/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { createTrpcClient, trpc } from "./api/trpc.ts";
+import { Landing } from "./Landing.tsx";
+import { ProfilePage } from "./profile/ProfilePage.tsx";
+
+export function App() {
+  const { getToken } = useAuth();
+  const [queryClient] = useState(() => new QueryClient());
+  const [trpcClient] = useState(() => createTrpcClient(() => getToken()));
+  return (
+    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <header className="topbar">
+          <a className="brand" href="/">
+            Clerk sync starter
+          </a>
+          <Show when="signed-in">
+            <UserButton />
+          </Show>
+        </header>
+        <Show when="signed-out">
+          <Landing />
+        </Show>
+        <Show when="signed-in">
+          <ProfilePage />
+        </Show>
+      </QueryClientProvider>
+    </trpc.Provider>
+  );
+}

@@ -1,0 +1,46 @@
+import type { AppRouter, RouterOutputs } from "@repo/server/router";
+import { createTRPCReact, httpBatchLink, TRPCClientError } from "@trpc/react-query";
+import superjson from "superjson";
+
+/** Typed hooks for the server's router. Only the router's type crosses over, never its code. */
+export const trpc = createTRPCReact<AppRouter>();
+
+export type Profile = RouterOutputs["user"]["me"];
+
+/** Every request carries a fresh Clerk session token; Clerk refreshes it before it expires. */
+export function createTrpcClient(getToken: () => Promise<string | null>) {
+  return trpc.createClient({
+    links: [
+      httpBatchLink({
+        url: "/api/trpc",
+        transformer: superjson,
+        async headers() {
+          const token = await getToken();
+          return token ? { Authorization: `Bearer ${token}` } : {};
+        },
+      }),
+    ],
+  });
+}
+
+export type ApiProblem =
+  | { kind: "unauthorized" }
+  | { kind: "user-deleted" }
+  | { kind: "unreachable" }
+  | { kind: "invalid-input"; fieldErrors: Record<string, string[] | undefined> }
+  | { kind: "other"; message: string };
+
+/** What went wrong with a call, in the terms the page shows. */
+export function describeApiProblem(error: unknown): ApiProblem {
+  if (!(error instanceof TRPCClientError)) return { kind: "other", message: String(error) };
+  const data = error.data as
+    | { code?: string; httpStatus?: number; reason?: string; fieldErrors?: Record<string, string[]> }
+    | undefined;
+  // No tRPC payload at all: the request never got an answer from our server.
+  if (!data) return { kind: "unreachable" };
+  if (data.code === "UNAUTHORIZED") return { kind: "unauthorized" };
+  if (data.reason === "user_deleted") return { kind: "user-deleted" };
+  if (data.code === "BAD_REQUEST" && data.fieldErrors) return { kind: "invalid-input", fieldErrors: data.fieldErrors };
+  if (data.httpStatus === 502 || data.httpStatus === 503 || data.httpStatus === 504) return { kind: "unreachable" };
+  return { kind: "other", message: error.message };
+}

@@ -1,0 +1,20 @@
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { readWebEnv } from "../env.ts";
+import { SetupScreen } from "./SetupScreen.tsx";
+
+describe("setup screen", () => {
+  it("names the variable, where to find it, and the file to put it in", () => {
+    render(<SetupScreen />);
+    expect(screen.getByRole("heading", { name: /connect Clerk/ })).toBeTruthy();
+    expect(screen.getAllByText("VITE_CLERK_PUBLISHABLE_KEY")).toHaveLength(1);
+    expect(screen.getByText("Configure > API keys")).toBeTruthy();
+    expect(screen.getByText(".env")).toBeTruthy();
+  });
+
+  it("is what a missing or malformed key leads to", () => {
+    expect(readWebEnv({}).clerkPublishableKey).toBeUndefined();
+    expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: "sk_test_secret" }).clerkPublishableKey).toBeUndefined();
+    expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: " pk_test_abc " }).clerkPublishableKey).toBe("pk_test_abc");
+  });
+});
