@@ -3,6 +3,7 @@ export { createTestClerkInstance, signSessionToken, type TestClerkInstance } fro
 export { signClerkWebhook } from "./clerk-webhooks.ts";
 export { driveInngestRun, signInngestRequest, startInngestEventApiStub } from "./inngest-stubs.ts";
 export {
+  findFreePort,
   startTestServer,
   TEST_INNGEST_SIGNING_KEY,
   TEST_WEB_ORIGIN,

@@ -20,6 +20,8 @@ export type TestServerOptions = {
   webOrigins?: string[];
   webDistDir?: string;
   logger?: Logger;
+  /** Listen on this port (0: any free one). */
+  port?: number;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -58,7 +60,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webDistDir: options.webDistDir,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+    const listening = app.listen(options.port ?? 0, "127.0.0.1", () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -70,4 +72,17 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
         server.close(() => resolve());
       }),
   };
+}
+
+/** A loopback port nothing listens on right now, for a server whose origin must be known before it starts. */
+export async function findFreePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

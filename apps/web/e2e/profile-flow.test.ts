@@ -1,0 +1,241 @@
+// @vitest-environment node
+import { readFileSync } from "node:fs";
+import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { findUserById } from "@repo/db/users";
+import { INNGEST_APP_ID } from "@repo/inngest/client";
+import {
+  type ClerkApiStub,
+  createTestClerkInstance,
+  driveInngestRun,
+  findFreePort,
+  signClerkWebhook,
+  signSessionToken,
+  startClerkApiStub,
+  startInngestEventApiStub,
+  startTestServer,
+  TEST_INNGEST_SIGNING_KEY,
+  type TestServer,
+} from "@repo/server/testing";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium, screenshot } from "./browser.ts";
+import { buildWebApp } from "./build-web.ts";
+
+const clerk = createTestClerkInstance();
+const standInSource = readFileSync(new URL("./clerk-stand-in.js", import.meta.url), "utf8");
+if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
+
+describe.runIf(hasChromium)("the web app in Chromium, against the production build and the real server", () => {
+  const user = clerkUserJson({ first_name: "Ada", last_name: "Lovelace" });
+  let t: TestDatabase;
+  let server: TestServer;
+  let clerkApi: ClerkApiStub;
+  let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** What the stand-in's token endpoint hands out: valid tokens, or ones that expired a minute ago. */
+  let tokenMode: "valid" | "expired" = "valid";
+  /** Uncaught exceptions in the page: a state the app failed to handle. */
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    // Postgres when CI provides it, so the flow ends in the production database engine.
+    t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
+    const port = await findFreePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const [webDistDir, stubs] = await Promise.all([
+      buildWebApp(clerk.publishableKey),
+      Promise.all([startClerkApiStub(), startInngestEventApiStub()]),
+    ]);
+    [clerkApi, inngestApi] = stubs;
+    server = await startTestServer({
+      db: t.db,
+      clerk,
+      clerkApiUrl: clerkApi.url,
+      inngestBaseUrl: inngestApi.url,
+      webOrigins: [origin],
+      webDistDir,
+      port,
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ baseURL: server.url });
+    await context.route("**/*", (route) => answerOutsideRequests(route, origin));
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([server?.close(), clerkApi?.close(), inngestApi?.close()]);
+    await t?.close();
+  });
+
+  /** Clerk's hosted pieces are stood in for; any other request off this machine is refused. */
+  async function answerOutsideRequests(route: Route, origin: string) {
+    const url = new URL(route.request().url());
+    if (url.hostname === "127.0.0.1") return route.continue();
+    const cors = { "Access-Control-Allow-Origin": origin };
+    if (url.hostname === clerk.frontendApi && url.pathname.endsWith("/dist/clerk.browser.js")) {
+      const config = { frontendApi: clerk.frontendApi, publishableKey: clerk.publishableKey, userId: user.id };
+      return route.fulfill({
+        contentType: "application/javascript",
+        headers: { "Access-Control-Allow-Origin": "*" },
+        body: `window.__clerkStandIn = ${JSON.stringify(config)};\n${standInSource}`,
+      });
+    }
+    if (url.hostname === clerk.frontendApi && url.pathname.endsWith("/dist/ui.browser.js")) {
+      return route.fulfill({
+        contentType: "application/javascript",
+        headers: { "Access-Control-Allow-Origin": "*" },
+        body: "globalThis.__internal_ClerkUICtor = class ClerkUIStandIn {};",
+      });
+    }
+    const tokenPath = url.pathname.match(/^\/v1\/client\/sessions\/sess_([^/]+)\/tokens$/);
+    if (url.hostname === clerk.frontendApi && tokenPath) {
+      const jwt = await signSessionToken(clerk, {
+        userId: `user_${tokenPath[1]}`,
+        azp: origin,
+        expiresInSeconds: tokenMode === "valid" ? 60 : -60,
+      });
+      return route.fulfill({
+        contentType: "application/json",
+        headers: cors,
+        body: JSON.stringify({ object: "token", jwt }),
+      });
+    }
+    return route.abort("blockedbyclient");
+  }
+
+  /** Clerk fires a signed webhook; the server forwards it; Inngest (played by the test) runs the function. */
+  async function deliverThroughPipeline(type: string, data: Record<string, unknown>, functionId: string) {
+    const delivery = signClerkWebhook({ type, data });
+    const response = await fetch(`${server.url}/api/webhooks/clerk`, {
+      method: "POST",
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    expect(response.status).toBe(200);
+    const event = inngestApi.events.find((e) => e.id === delivery.svixId);
+    if (!event) throw new Error(`${type} did not reach Inngest`);
+    const run = await driveInngestRun({
+      serveUrl: `${server.url}/api/inngest`,
+      appId: INNGEST_APP_ID,
+      functionId,
+      event,
+      signingKey: TEST_INNGEST_SIGNING_KEY,
+    });
+    expect(run.status).toBe(200);
+  }
+
+  it("shows signed-out visitors what the app does, and a way to sign in", async () => {
+    await page.goto("/");
+    await expect.poll(() => page.getByRole("heading", { name: "Your account, in your own database" }).count()).toBe(1);
+    await screenshot(page, "01-signed-out-landing");
+  });
+
+  it("signs in, and shows the profile that came through webhook -> Inngest -> Postgres", async () => {
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const dialog = page.getByRole("dialog", { name: "Sign in (Clerk stand-in)" });
+    await dialog.waitFor();
+    // Clerk creates the user and fires user.created while the person finishes signing in.
+    await deliverThroughPipeline("user.created", user, "upsert-clerk-user");
+    await dialog.getByRole("button", { name: `Continue as ${user.id}` }).click();
+
+    await page.getByTestId("email").waitFor();
+    expect(await page.getByTestId("email").textContent()).toBe(user.email_addresses[1]?.email_address);
+    expect(await page.getByTestId("clerk-name").textContent()).toBe("Ada Lovelace");
+    expect(clerkApi.requests).toEqual([]); // the row came from the pipeline, not a Backend API lookup
+    await screenshot(page, "02-profile");
+  });
+
+  it("saves the display name, which survives a reload and is in the database", async () => {
+    await page.getByLabel("Display name").fill("Countess of Lovelace");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Saved at /);
+    await screenshot(page, "03-saved");
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Countess of Lovelace" }).waitFor();
+    expect(await page.getByLabel("Display name").inputValue()).toBe("Countess of Lovelace");
+    expect((await findUserById(t.db, user.id))?.display_name).toBe("Countess of Lovelace");
+  });
+
+  it("shows the server's message next to an invalid field", async () => {
+    await page.getByLabel("Display name").fill("x".repeat(81));
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Display name must be at most 80 characters").waitFor();
+    expect(await page.getByLabel("Display name").getAttribute("aria-invalid")).toBe("true");
+    expect((await findUserById(t.db, user.id))?.display_name).toBe("Countess of Lovelace");
+    await screenshot(page, "04-invalid-input");
+  });
+
+  it("shows a name changed in Clerk after a refresh, keeping the app's own fields", async () => {
+    await deliverThroughPipeline(
+      "user.updated",
+      { ...user, first_name: "Augusta", updated_at: user.updated_at + 60_000 },
+      "upsert-clerk-user",
+    );
+    await page.reload();
+    await expect.poll(() => page.getByTestId("clerk-name").textContent()).toBe("Augusta Lovelace");
+    await page.getByRole("heading", { name: "Countess of Lovelace" }).waitFor();
+  });
+
+  it("reads well on a phone-width screen", async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.reload();
+    await page.getByTestId("email").waitFor();
+    const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflows).toBe(false);
+    await screenshot(page, "05-phone-width");
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("asks to sign in again when the session has expired", async () => {
+    tokenMode = "expired";
+    await page.reload();
+    await page.getByRole("heading", { name: "Your session has expired" }).waitFor();
+    await screenshot(page, "06-session-expired");
+    tokenMode = "valid";
+  });
+
+  it("says so when the server cannot be reached, and recovers on retry", async () => {
+    await page.route("**/api/trpc/**", (route) => route.abort("connectionrefused"));
+    await page.reload();
+    await page.getByRole("heading", { name: "Can't reach the server" }).waitFor({ timeout: 15_000 });
+    await screenshot(page, "07-server-unreachable");
+    await page.unroute("**/api/trpc/**");
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.getByTestId("email").waitFor();
+  });
+
+  it("explains a user deleted in Clerk, whose data is erased", async () => {
+    await deliverThroughPipeline(
+      "user.deleted",
+      { id: user.id, object: "user", deleted: true },
+      "tombstone-clerk-user",
+    );
+    await page.reload();
+    await page.getByRole("heading", { name: "This account was deleted" }).waitFor();
+    expect((await findUserById(t.db, user.id))?.display_name).toBeNull();
+    await screenshot(page, "08-user-deleted");
+  });
+
+  it("shows the setup screen, not a blank page, for a build without a publishable key", async () => {
+    const unconfigured = await startTestServer({ db: t.db, clerk, webDistDir: await buildWebApp(undefined) });
+    try {
+      const setupPage = await context.newPage();
+      await setupPage.goto(unconfigured.url);
+      await setupPage.getByRole("heading", { name: "One step left: connect Clerk" }).waitFor();
+      expect(await setupPage.getByText("VITE_CLERK_PUBLISHABLE_KEY").count()).toBe(1);
+      await screenshot(setupPage, "09-setup-screen");
+      await setupPage.close();
+    } finally {
+      await unconfigured.close();
+    }
+  });
+
+  it("threw no uncaught exception in the page along the way", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
