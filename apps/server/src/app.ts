@@ -30,6 +30,8 @@ export type AppDeps = {
   webOrigins: string[];
   /** The built web app to serve from this process, if any. */
   webDistDir?: string | undefined;
+  /** Cron schedule of the Clerk reconciliation (default daily). */
+  reconcileSchedule?: string | undefined;
 };
 
 /** Builds the Express app. Listening is main.ts's job, so tests can build it with test dependencies. */
@@ -48,7 +50,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/api/inngest",
     express.json({ limit: "4mb" }),
-    serve({ client: deps.inngest, functions: createFunctions(deps.inngest, { db: deps.db }) }),
+    serve({
+      client: deps.inngest,
+      functions: createFunctions(deps.inngest, {
+        db: deps.db,
+        clerk: deps.clerkClient,
+        reconcileSchedule: deps.reconcileSchedule,
+      }),
+    }),
   );
 
   const users = createUserDirectory({ db: deps.db, clerk: deps.clerkClient });

@@ -65,6 +65,12 @@ const serverEnvSchema = z.object({
   ),
   INNGEST_EVENT_KEY: optionalString,
   WEB_DIST_DIR: optionalString,
+  USERS_RECONCILE_CRON: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression, such as 0 3 * * * (daily at 03:00 UTC)")
+      .optional(),
+  ),
 });
 
 export type ServerEnv = {
@@ -84,6 +90,7 @@ export type ServerEnv = {
   webOrigins: string[];
   inngestDev: boolean;
   webDistDir: string | undefined;
+  reconcileSchedule: string | undefined;
 };
 
 export class EnvError extends Error {
@@ -115,6 +122,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     webOrigins: parsed.WEB_ORIGIN,
     inngestDev: parsed.INNGEST_DEV !== undefined && parsed.INNGEST_DEV !== "0" && parsed.INNGEST_DEV !== "false",
     webDistDir: parsed.WEB_DIST_DIR,
+    reconcileSchedule: parsed.USERS_RECONCILE_CRON,
   };
   if (serverEnv.nodeEnv === "production") assertProductionReady(serverEnv, parsed.INNGEST_SIGNING_KEY);
   return serverEnv;

@@ -50,6 +50,7 @@ async function main() {
     webhookSigningSecret,
     webOrigins: env.webOrigins,
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
+    reconcileSchedule: env.reconcileSchedule,
   });
 
   const server = await listenWithGracefulShutdown(app, {

@@ -24,6 +24,8 @@ export interface UsersTable {
   deleted_at: Timestamp | null;
   /** When a Clerk sync last changed this row. */
   synced_at: Timestamp | null;
+  /** When a reconciliation last saw this user in Clerk's user list. */
+  last_listed_at: Timestamp | null;
   /** App-owned profile fields: edited in this app, never touched by a Clerk sync. */
   display_name: string | null;
   bio: string | null;

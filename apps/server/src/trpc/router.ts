@@ -1,9 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { syncRouter } from "../sync/sync-router.ts";
 import { userRouter } from "../users/user-router.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
   user: userRouter,
+  sync: syncRouter,
 });
 
 /** The web app imports only these types, never the router itself. */

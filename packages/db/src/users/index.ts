@@ -1,4 +1,4 @@
-export type { User } from "../schema.ts";
+export type { ReconciliationRun, User } from "../schema.ts";
 export {
   type ClerkDeletedUser,
   type ClerkUserJson,
@@ -11,6 +11,18 @@ export {
   type UserSyncRow,
   userSyncRowFromClerk,
 } from "./clerk-user.ts";
+export {
+  addCounts,
+  emptyCounts,
+  failRunningReconciliation,
+  findLatestReconciliationRun,
+  findUsersNotListedSince,
+  finishReconciliationRun,
+  markUsersListed,
+  ReconciliationAlreadyRunningError,
+  type ReconciliationCounts,
+  startReconciliationRun,
+} from "./reconciliation.ts";
 export {
   findUserById,
   markUserDeleted,

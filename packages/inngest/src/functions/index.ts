@@ -1,14 +1,25 @@
+import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
+import { createReconcileUsersFunction } from "./reconcile-users.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
 
-export type FunctionDeps = { db: Db };
+export type FunctionDeps = {
+  db: Db;
+  /** Clerk's Backend API client (needs CLERK_SECRET_KEY). Without it there is no reconciliation. */
+  clerk?: ClerkClient | undefined;
+  /** Cron schedule of the reconciliation (UTC); daily at 03:00 by default. */
+  reconcileSchedule?: string | undefined;
+};
 
 /** Every Inngest function this app serves, bound to its dependencies. */
 export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
-  return [createUpsertClerkUserFunction(inngest, deps), createTombstoneClerkUserFunction(inngest, deps)];
+  const sync = [createUpsertClerkUserFunction(inngest, deps), createTombstoneClerkUserFunction(inngest, deps)];
+  if (!deps.clerk) return sync;
+  return [...sync, createReconcileUsersFunction(inngest, { db: deps.db, clerk: deps.clerk }, deps.reconcileSchedule)];
 }
 
+export { DEFAULT_RECONCILE_CRON } from "./reconcile-users.ts";
 export {
   createTombstoneClerkUserFunction,
   createUpsertClerkUserFunction,

@@ -10,27 +10,36 @@ export type ClerkApiStub = {
   url: string;
   users: Map<string, ClerkUserJson>;
   requests: string[];
-  /** Makes the next `count` requests fail with this status (429 carries Retry-After: retryAfterSeconds). */
-  failNext(count: number, status: number, retryAfterSeconds?: number): void;
+  /**
+   * Makes `count` requests fail with this status (a 429 carries Retry-After: retryAfterSeconds), starting
+   * after `afterRequests` more requests have succeeded.
+   */
+  failNext(count: number, status: number, options?: { retryAfterSeconds?: number; afterRequests?: number }): void;
+  /** Users that exist (found by id) but that the paged list leaves out, as offset paging can. */
+  hiddenFromList: Set<string>;
+  /** Runs before each answer: lets a test change Clerk's data in the middle of a listing. */
+  onRequest: ((path: string) => Promise<void> | void) | undefined;
   close(): Promise<void>;
 };
 
 export async function startClerkApiStub(): Promise<ClerkApiStub> {
   const users = new Map<string, ClerkUserJson>();
   const requests: string[] = [];
-  let failures: { remaining: number; status: number; retryAfter: number | undefined } = {
-    remaining: 0,
-    status: 500,
-    retryAfter: undefined,
-  };
+  const hiddenFromList = new Set<string>();
+  let failures = { skip: 0, remaining: 0, status: 500, retryAfter: undefined as number | undefined };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stub");
     requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (failures.remaining > 0) {
+    await stub.onRequest?.(url.pathname);
+    if (failures.skip > 0) failures.skip -= 1;
+    else if (failures.remaining > 0) {
       failures.remaining -= 1;
       if (failures.retryAfter !== undefined) res.setHeader("Retry-After", String(failures.retryAfter));
       return sendError(res, failures.status, failures.status === 429 ? "too_many_requests" : "internal_error");
+    }
+    if (req.method === "GET" && url.pathname === "/v1/users/count") {
+      return sendJson(res, 200, { object: "total_count", total_count: users.size });
     }
     const userMatch = url.pathname.match(/^\/v1\/users\/([^/]+)$/);
     if (req.method === "GET" && userMatch) {
@@ -41,22 +50,30 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
       const limit = Number(url.searchParams.get("limit") ?? 10);
       const offset = Number(url.searchParams.get("offset") ?? 0);
       const orderBy = url.searchParams.get("order_by") ?? "-created_at";
-      const all = [...users.values()].sort((a, b) => compareBy(orderBy, a, b));
-      return sendJson(res, 200, { data: all.slice(offset, offset + limit), total_count: all.length });
+      const ids = [...url.searchParams.getAll("user_id"), ...url.searchParams.getAll("user_id[]")];
+      const matching =
+        ids.length > 0
+          ? ids.flatMap((id) => users.get(id) ?? [])
+          : [...users.values()].filter((user) => !hiddenFromList.has(user.id));
+      const all = matching.sort((a, b) => compareBy(orderBy, a, b));
+      return sendJson(res, 200, all.slice(offset, offset + limit));
     }
     sendError(res, 404, "resource_not_found");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
+  const stub: ClerkApiStub = {
+    url: "",
     users,
     requests,
-    failNext(count, status, retryAfterSeconds) {
-      failures = { remaining: count, status, retryAfter: retryAfterSeconds };
+    hiddenFromList,
+    onRequest: undefined,
+    failNext(count, status, options = {}) {
+      failures = { skip: options.afterRequests ?? 0, remaining: count, status, retryAfter: options.retryAfterSeconds };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return stub;
 }
 
 function compareBy(orderBy: string, a: ClerkUserJson, b: ClerkUserJson): number {
