@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
     clerkAuthMiddleware(deps.clerkAuth),
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => createInnerContext({ db: deps.db, users }, authStateOf(req, deps.clerkAuth)),
+      createContext: ({ res }) => createInnerContext({ db: deps.db, users }, authStateOf(res)),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "tRPC procedure failed");
       },

@@ -4,6 +4,7 @@ import type { Db } from "@repo/db/client";
 import { createInngestClient, type InngestClient } from "@repo/inngest/client";
 import { type Logger, pino } from "pino";
 import { createApp } from "../app.ts";
+import type { VerifiedSessionCache } from "../auth/verified-session-cache.ts";
 import type { TestClerkInstance } from "./clerk-session.ts";
 
 export const TEST_WEB_ORIGIN = "http://localhost:5173";
@@ -20,6 +21,8 @@ export type TestServerOptions = {
   webOrigins?: string[];
   webDistDir?: string;
   logger?: Logger;
+  /** Remembered session verifications, to observe hits and misses. */
+  sessionCache?: VerifiedSessionCache;
   /** Listen on this port (0: any free one). */
   port?: number;
 };
@@ -53,6 +56,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       secretKey: clerk.secretKey,
       jwtKey: clerk.jwtKey,
       authorizedParties: webOrigins,
+      sessionCache: options.sessionCache,
     },
     clerkClient,
     webhookSigningSecret: TEST_WEBHOOK_SECRET,

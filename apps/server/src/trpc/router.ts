@@ -1,9 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { authRouter } from "../auth/auth-router.ts";
 import { syncRouter } from "../sync/sync-router.ts";
 import { userRouter } from "../users/user-router.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
+  auth: authRouter,
   user: userRouter,
   sync: syncRouter,
 });

@@ -1,0 +1,57 @@
+import { LRUCache } from "lru-cache";
+
+/** What a successful verification established, and until when. */
+export type VerifiedSession = { userId: string; sessionId: string | null; expiresAtMs: number };
+
+export type VerifiedSessionCacheOptions = {
+  /** Most tokens remembered at once; the least recently used go first. */
+  maxEntries?: number;
+  now?: () => number;
+};
+
+/**
+ * Remembers Clerk's verdict on session tokens it has already verified, so a browser that sends the same
+ * token for a minute pays for one verification, not one per request.
+ *
+ * Why this is as safe as verifying every time:
+ * - keyed by the exact token string: a forged, altered or different token is a different key, so it
+ *   is never served from here and goes through Clerk's full verification;
+ * - only successful verifications are stored, so a token with the wrong `azp`, a bad signature or
+ *   an expired `exp` is never remembered;
+ * - an entry is dropped at the token's own `exp` (never later; Clerk's clock-skew allowance is not
+ *   extended), and lookups re-check it, so an expired token cannot pass on a stale entry;
+ * - bounded in memory: at most `maxEntries` tokens (about 1 KB each).
+ * Per process, so replicas behind a load balancer each verify a token once; nothing is shared.
+ */
+export class VerifiedSessionCache {
+  readonly #cache: LRUCache<string, VerifiedSession>;
+  readonly #now: () => number;
+  hits = 0;
+  misses = 0;
+
+  constructor(options: VerifiedSessionCacheOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#cache = new LRUCache({ max: options.maxEntries ?? 10_000 });
+  }
+
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  get(token: string): VerifiedSession | undefined {
+    const entry = this.#cache.get(token);
+    if (entry && entry.expiresAtMs > this.#now()) {
+      this.hits += 1;
+      return entry;
+    }
+    if (entry) this.#cache.delete(token);
+    this.misses += 1;
+    return undefined;
+  }
+
+  /** Stores a verification Clerk's SDK just made; ignores tokens already at or past their `exp`. */
+  remember(token: string, session: VerifiedSession): void {
+    if (session.expiresAtMs <= this.#now()) return;
+    this.#cache.set(token, session);
+  }
+}
