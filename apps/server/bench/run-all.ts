@@ -1,0 +1,64 @@
+// `pnpm bench`: every benchmark in one process tree, one markdown table, and BENCHMARKS.md rewritten.
+// Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS.
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { createDb } from "@repo/db/client";
+import { benchAuth } from "./auth.ts";
+import { benchBackfill } from "./backfill.ts";
+import { markdownTable, type Row } from "./harness.ts";
+import { benchSync } from "./sync.ts";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 6);
+const syncEvents = Number(process.env.BENCH_SYNC_EVENTS ?? 10_000);
+const backfillUsers = Number(process.env.BENCH_BACKFILL_USERS ?? 100_000);
+
+// The sync and backfill figures are about Postgres; the local server CI starts is the default.
+process.env.DATABASE_URL ||= "postgres://postgres@127.0.0.1:5432/test";
+const postgresUrl = await createDb({ kind: "postgres", databaseUrl: process.env.DATABASE_URL }).then(
+  async (db) => {
+    await db.destroy();
+    return process.env.DATABASE_URL;
+  },
+  (error: Error) => {
+    console.error(`Postgres unreachable (${error.message}): the Postgres rows are skipped`);
+    return undefined;
+  },
+);
+
+const startedAt = performance.now();
+const rows: Row[] = [];
+console.error("auth benchmark…");
+rows.push(...(await benchAuth({ seconds, postgresUrl })));
+if (postgresUrl) {
+  console.error("sync benchmark…");
+  rows.push(...(await benchSync({ events: syncEvents, concurrency: 8 })));
+  console.error("backfill benchmark…");
+  rows.push(...(await benchBackfill({ users: backfillUsers })));
+}
+const elapsed = (performance.now() - startedAt) / 1000;
+
+const table = markdownTable(rows);
+console.log(table);
+console.log(`\nTotal: ${elapsed.toFixed(0)} s`);
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`;
+writeFileSync(
+  fileURLToPath(new URL("../../../BENCHMARKS.md", import.meta.url)),
+  `# Benchmarks
+
+Latest run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${machine}, ${elapsed.toFixed(0)} s.
+Rerun with \`pnpm bench\` (Postgres at DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+Auth variants each get ${seconds} s of load from autocannon (10 connections, one session token) against a
+server in its own process; ratios are within this one run.
+
+${table}
+
+How to read it:
+- auth (b) is Clerk's documented pattern, verifying the token on every request; (c) verifies each token
+  once with Clerk's SDK and remembers the verdict until the token's exp (apps/server/src/auth).
+- sync: each event is two signed HTTP calls to /api/inngest, as Inngest's executor makes them; the
+  breakdown rows are from one event at a time.
+- backfill: the reconciliation against a loopback stand-in for Clerk's Backend API.
+`,
+);
