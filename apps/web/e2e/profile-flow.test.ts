@@ -1,5 +1,6 @@
 // @vitest-environment node
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
@@ -22,6 +23,7 @@ import { hasChromium, launchChromium, screenshot } from "./browser.ts";
 import { buildWebApp } from "./build-web.ts";
 
 const clerk = createTestClerkInstance();
+const LEAK_CANARY = "sk_test_thisSecretMustNeverReachTheBundle";
 const standInSource = readFileSync(new URL("./clerk-stand-in.js", import.meta.url), "utf8");
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
 
@@ -32,6 +34,7 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
   let clerkApi: ClerkApiStub;
   let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
   let browser: Browser;
+  let webDistDir: string;
   let context: BrowserContext;
   let page: Page;
   /** What the stand-in's token endpoint hands out: valid tokens, or ones that expired a minute ago. */
@@ -44,10 +47,13 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
     const port = await findFreePort();
     const origin = `http://127.0.0.1:${port}`;
-    const [webDistDir, stubs] = await Promise.all([
-      buildWebApp(clerk.publishableKey),
+    // A server secret sits in the environment during the build, as it would on a developer's machine.
+    process.env.CLERK_SECRET_KEY = LEAK_CANARY;
+    const [builtDir, stubs] = await Promise.all([
+      buildWebApp(clerk.publishableKey).finally(() => delete process.env.CLERK_SECRET_KEY),
       Promise.all([startClerkApiStub(), startInngestEventApiStub()]),
     ]);
+    webDistDir = builtDir;
     [clerkApi, inngestApi] = stubs;
     server = await startTestServer({
       db: t.db,
@@ -127,6 +133,14 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     });
     expect(run.status).toBe(200);
   }
+
+  it("builds a bundle with the publishable key and without any server secret", () => {
+    const files = readdirSync(webDistDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const bundle = files.map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8")).join("\n");
+    expect(bundle).toContain(clerk.publishableKey);
+    expect(bundle).not.toContain(LEAK_CANARY);
+    expect(bundle).not.toContain("BEGIN PUBLIC KEY");
+  });
 
   it("shows signed-out visitors what the app does, and a way to sign in", async () => {
     await page.goto("/");

@@ -15,6 +15,7 @@ export function profileRow(overrides: Partial<Profile> = {}): Profile {
     last_sign_in_at: null,
     deleted_at: null,
     synced_at: new Date("2026-02-01T10:00:05Z"),
+    last_listed_at: null,
     display_name: null,
     bio: null,
     created_at: new Date("2026-01-01T10:00:01Z"),
