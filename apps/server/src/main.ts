@@ -13,7 +13,8 @@ import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";
 // Local settings from the repository's .env (see .env.example); real environment variables win.
 loadDotenv({ path: fileURLToPath(new URL("../../../.env", import.meta.url)), quiet: true });
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? "info" });
+// "info" until the environment is read: a bad LOG_LEVEL must not hide the error that reports it.
+const logger = pino({ level: "info" });
 
 try {
   await main();
