@@ -37,7 +37,7 @@ export async function load(
   seconds: number,
   connections = 10,
 ): Promise<LoadResult> {
-  await autocannon({ url, headers, connections, duration: 1 }); // warm-up: JIT, pools, caches
+  await autocannon({ url, headers, connections, duration: 2 }); // warm-up: JIT, pools, caches
   const result = await autocannon({ url, headers, connections, duration: seconds });
   return {
     rps: result.requests.average,
