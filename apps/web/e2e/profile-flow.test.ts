@@ -249,6 +249,23 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     }
   });
 
+  it("says so when Clerk's scripts cannot load, instead of leaving the page empty", async () => {
+    const blocked = await browser.newContext({ baseURL: server.url });
+    try {
+      await blocked.route("**/*", (route) =>
+        new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort("connectionrefused"),
+      );
+      const blockedPage = await blocked.newPage();
+      await blockedPage.goto("/");
+      expect(await blockedPage.getByText("Loading…").count()).toBe(1);
+      // Clerk's loader gives up after its own 15 s timeout.
+      await blockedPage.getByRole("heading", { name: "Sign-in could not load" }).waitFor({ timeout: 25_000 });
+      await screenshot(blockedPage, "10-clerk-unavailable");
+    } finally {
+      await blocked.close();
+    }
+  }, 40_000);
+
   it("threw no uncaught exception in the page along the way", () => {
     expect(pageErrors).toEqual([]);
   });

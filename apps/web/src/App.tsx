@@ -1,7 +1,8 @@
-import { Show, UserButton, useAuth } from "@clerk/react";
+import { ClerkFailed, ClerkLoading, Show, UserButton, useAuth } from "@clerk/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { createTrpcClient, trpc } from "./api/trpc.ts";
+import { ClerkUnavailable } from "./ClerkUnavailable.tsx";
 import { Landing } from "./Landing.tsx";
 import { ProfilePage } from "./profile/ProfilePage.tsx";
 
@@ -20,6 +21,14 @@ export function App() {
             <UserButton />
           </Show>
         </header>
+        <ClerkLoading>
+          <main className="page" aria-busy="true">
+            <p className="muted">Loading…</p>
+          </main>
+        </ClerkLoading>
+        <ClerkFailed>
+          <ClerkUnavailable />
+        </ClerkFailed>
         <Show when="signed-out">
           <Landing />
         </Show>

@@ -22,6 +22,9 @@ export type VerifiedSessionCacheOptions = {
  *   extended), and lookups re-check it, so an expired token cannot pass on a stale entry;
  * - bounded in memory: at most `maxEntries` tokens (about 1 KB each).
  * Per process, so replicas behind a load balancer each verify a token once; nothing is shared.
+ * Revocation is unchanged too: Clerk's own check of a session token is networkless (signature and
+ * claims), so a token from a session that just ended stays valid until its `exp` with or without this
+ * cache; Clerk keeps that window short by issuing tokens that live about a minute.
  */
 export class VerifiedSessionCache {
   readonly #cache: LRUCache<string, VerifiedSession>;
