@@ -38,7 +38,9 @@ export type AppDeps = {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", true);
+  // Behind a load balancer on a private network, take its X-Forwarded-Proto/-For: Inngest's serve()
+  // builds the URL it registers from them. Proxies on public addresses are not trusted.
+  app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.clerkAuth?.publishableKey));
 
