@@ -60,16 +60,19 @@
     dialog.setAttribute("aria-label", "Sign in (Clerk stand-in)");
     const heading = document.createElement("h2");
     heading.textContent = "Sign in (Clerk stand-in)";
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = `Continue as ${config.userId}`;
-    button.addEventListener("click", async () => {
-      await signIn(config.userId);
-      dialog.close();
-      dialog.remove();
-      emit();
+    const buttons = config.userIds.map((userId) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = `Continue as ${userId}`;
+      button.addEventListener("click", async () => {
+        await signIn(userId);
+        dialog.close();
+        dialog.remove();
+        emit();
+      });
+      return button;
     });
-    dialog.append(heading, button);
+    dialog.append(heading, ...buttons);
     document.body.append(dialog);
     dialog.showModal();
   }

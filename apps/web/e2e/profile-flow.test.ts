@@ -29,6 +29,7 @@ if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tes
 
 describe.runIf(hasChromium)("the web app in Chromium, against the production build and the real server", () => {
   const user = clerkUserJson({ first_name: "Ada", last_name: "Lovelace" });
+  const secondUser = clerkUserJson({ first_name: "Grace", last_name: "Hopper" });
   let t: TestDatabase;
   let server: TestServer;
   let clerkApi: ClerkApiStub;
@@ -83,7 +84,11 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     if (url.hostname === "127.0.0.1") return route.continue();
     const cors = { "Access-Control-Allow-Origin": origin };
     if (url.hostname === clerk.frontendApi && url.pathname.endsWith("/dist/clerk.browser.js")) {
-      const config = { frontendApi: clerk.frontendApi, publishableKey: clerk.publishableKey, userId: user.id };
+      const config = {
+        frontendApi: clerk.frontendApi,
+        publishableKey: clerk.publishableKey,
+        userIds: [user.id, secondUser.id],
+      };
       return route.fulfill({
         contentType: "application/javascript",
         headers: { "Access-Control-Allow-Origin": "*" },
@@ -221,6 +226,23 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await page.unroute("**/api/trpc/**");
     await page.getByRole("button", { name: "Try again" }).click();
     await page.getByTestId("email").waitFor();
+  });
+
+  it("never shows the previous user's profile to the next person who signs in on the tab", async () => {
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await page.getByRole("heading", { name: "Your account, in your own database" }).waitFor();
+    await deliverThroughPipeline("user.created", secondUser, "upsert-clerk-user");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: `Continue as ${secondUser.id}` }).click();
+    // The first email the page shows must already be the second user's.
+    await page.getByTestId("email").waitFor();
+    expect(await page.getByTestId("email").textContent()).toBe(secondUser.email_addresses[1]?.email_address);
+    expect(await page.getByTestId("clerk-name").textContent()).toBe("Grace Hopper");
+
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: `Continue as ${user.id}` }).click();
+    await page.getByRole("heading", { name: "Countess of Lovelace" }).waitFor();
   });
 
   it("explains a user deleted in Clerk, whose data is erased", async () => {
