@@ -216,6 +216,9 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await page.getByRole("heading", { name: "Your session has expired" }).waitFor();
     await screenshot(page, "06-session-expired");
     tokenMode = "valid";
+    await page.getByRole("button", { name: "Sign in again" }).click();
+    await page.getByRole("button", { name: `Continue as ${user.id}` }).click();
+    await page.getByRole("heading", { name: "Countess of Lovelace" }).waitFor();
   });
 
   it("says so when the server cannot be reached, and recovers on retry", async () => {

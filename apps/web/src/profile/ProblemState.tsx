@@ -1,4 +1,4 @@
-import { SignInButton, SignOutButton } from "@clerk/react";
+import { SignOutButton, useClerk } from "@clerk/react";
 import type { ApiProblem } from "../api/trpc.ts";
 
 /** A clear next step for each way loading the profile can fail; never a blank card. */
@@ -9,11 +9,7 @@ export function ProblemState({ problem, onRetry }: { problem: ApiProblem; onRetr
         <section className="card notice" role="alert">
           <h2>Your session has expired</h2>
           <p>Sign in again to keep going. Nothing you saved is lost.</p>
-          <SignInButton mode="modal">
-            <button type="button" className="primary">
-              Sign in again
-            </button>
-          </SignInButton>
+          <SignInAgainButton />
         </section>
       );
     case "user-deleted":
@@ -49,4 +45,24 @@ export function ProblemState({ problem, onRetry }: { problem: ApiProblem; onRetr
         </section>
       );
   }
+}
+
+/**
+ * Clerk still counts this browser as signed in (the server refused its token), and Clerk opens no
+ * sign-in form over a live session: end it first, then ask for a fresh sign-in.
+ */
+function SignInAgainButton() {
+  const clerk = useClerk();
+  return (
+    <button
+      type="button"
+      className="primary"
+      onClick={async () => {
+        await clerk.signOut();
+        clerk.openSignIn();
+      }}
+    >
+      Sign in again
+    </button>
+  );
 }
