@@ -55,6 +55,15 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ ...production, ...override })).not.toThrow(/sk_live_oops|s3cret|topsecret/);
   });
 
+  it("takes a reconciliation schedule, with or without a time zone, and rejects one that is not cron", () => {
+    expect(readServerEnv({ USERS_RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
+      "TZ=Europe/Paris 0 3 * * *",
+    );
+    expect(() => readServerEnv({ USERS_RECONCILE_CRON: "daily" })).toThrow(
+      /USERS_RECONCILE_CRON must be a five-field cron/,
+    );
+  });
+
   it("does not require INNGEST_SIGNING_KEY with INNGEST_DEV set", () => {
     expect(readServerEnv({ ...production, INNGEST_SIGNING_KEY: "", INNGEST_DEV: "1" }).inngestDev).toBe(true);
   });

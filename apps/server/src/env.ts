@@ -68,7 +68,10 @@ const serverEnvSchema = z.object({
   USERS_RECONCILE_CRON: optionalString.pipe(
     z
       .string()
-      .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression, such as 0 3 * * * (daily at 03:00 UTC)")
+      .regex(
+        /^(TZ=\S+\s+)?(\S+\s+){4}\S+$/,
+        "must be a five-field cron expression, optionally after TZ=Zone/Name, such as 0 3 * * * (daily at 03:00 UTC)",
+      )
       .optional(),
   ),
 });
