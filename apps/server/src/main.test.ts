@@ -1,11 +1,16 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@repo/db/client";
+import { clerkUserJson } from "@repo/db/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { signClerkWebhook } from "./testing/clerk-webhooks.ts";
+import { TEST_WEBHOOK_SECRET } from "./testing/test-server.ts";
 
 const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
 
@@ -54,6 +59,40 @@ describe("main.ts", () => {
     const tables = await sql<{ n: number }>`select count(*)::int as n from users`.execute(db);
     expect(tables.rows[0]?.n).toBe(0);
     await db.destroy();
+  });
+
+  it("on SIGTERM, stops accepting connections but finishes the request in flight", async () => {
+    // An Inngest Event API that takes 1.5 s to answer keeps a webhook request in flight.
+    const slowInngest = createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ ids: ["evt_1"], status: 200 }));
+      }, 1500);
+    });
+    await new Promise<void>((resolve) => slowInngest.listen(0, "127.0.0.1", resolve));
+    const server = startServer({
+      PGLITE_DATA_DIR: join(mkdtempSync(join(tmpdir(), "pglite-main-")), "db"),
+      CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
+      INNGEST_EVENT_KEY: "test-event-key",
+      INNGEST_BASE_URL: `http://127.0.0.1:${(slowInngest.address() as AddressInfo).port}`,
+    });
+    try {
+      const url = await server.listening;
+      const delivery = signClerkWebhook({ type: "user.created", data: clerkUserJson() });
+      const inFlight = fetch(`${url}/api/webhooks/clerk`, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      server.child.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+      expect((await inFlight).status).toBe(200);
+      expect(await server.exited).toBe(0);
+    } finally {
+      slowInngest.close();
+    }
   });
 
   it("refuses to start in production without its settings, naming each and never printing values", async () => {

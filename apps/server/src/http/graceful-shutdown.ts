@@ -21,7 +21,13 @@ export function listenWithGracefulShutdown(
     let closing: Promise<void> | undefined;
     function close() {
       closing ??= new Promise<void>((done) => {
-        server.close(() => done());
+        // Keep-alive connections whose request finishes after this point go idle later; sweep them
+        // as they do, so shutdown ends when the last in-flight response is sent, not at the deadline.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(sweep);
+          done();
+        });
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000).unref();
       }).then(options.onClosed);
