@@ -1,27 +1,21 @@
 import { generateKeyPairSync } from "node:crypto";
-import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { startTestServerWithDatabase, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
 const clerk = createTestClerkInstance();
 
 describe("remembered session verifications, over HTTP", () => {
-  let t: TestDatabase;
-  let server: TestServer;
+  let server: Awaited<ReturnType<typeof startTestServerWithDatabase>>;
   const cache = new VerifiedSessionCache();
   const whoami = (token?: string) => callTrpc<{ userId: string }>(server.url, "auth.whoami", token ? { token } : {});
 
   beforeAll(async () => {
-    t = await openTestDatabase("pglite");
-    server = await startTestServer({ db: t.db, clerk, sessionCache: cache });
+    server = await startTestServerWithDatabase({ clerk, sessionCache: cache });
   });
-  afterAll(async () => {
-    await server.close();
-    await t.close();
-  });
+  afterAll(() => server.close());
   beforeEach(() => {
     cache.hits = 0;
     cache.misses = 0;

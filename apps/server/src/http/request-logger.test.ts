@@ -1,10 +1,9 @@
 import { Writable } from "node:stream";
-import { openTestDatabase } from "@repo/db/testing";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
-import { startTestServer, TEST_WEB_ORIGIN, TEST_WEBHOOK_SECRET } from "../testing/test-server.ts";
+import { startTestServerWithDatabase, TEST_WEB_ORIGIN, TEST_WEBHOOK_SECRET } from "../testing/test-server.ts";
 
 describe("request logs and HTTP hygiene", () => {
   it("log one line per request with a request id, and never a token, cookie or signature", async () => {
@@ -16,8 +15,7 @@ describe("request logs and HTTP hygiene", () => {
       },
     });
     const clerk = createTestClerkInstance();
-    const t = await openTestDatabase("pglite");
-    const server = await startTestServer({ db: t.db, clerk, logger: pino({ level: "info" }, sink) });
+    const server = await startTestServerWithDatabase({ clerk, logger: pino({ level: "info" }, sink) });
     try {
       const token = await signSessionToken(clerk, { userId: "user_logged", azp: TEST_WEB_ORIGIN });
       const response = await fetch(`${server.url}/api/trpc/user.me?input=secret-query`, {
@@ -45,13 +43,11 @@ describe("request logs and HTTP hygiene", () => {
       }
     } finally {
       await server.close();
-      await t.close();
     }
   });
 
   it("allow CORS only from the web origin, and refuse a JSON body over the limit with 413", async () => {
-    const t = await openTestDatabase("pglite");
-    const server = await startTestServer({ db: t.db, clerk: createTestClerkInstance() });
+    const server = await startTestServerWithDatabase({ clerk: createTestClerkInstance() });
     try {
       const allowed = await fetch(`${server.url}/api/trpc/user.me`, { headers: { Origin: TEST_WEB_ORIGIN } });
       expect(allowed.headers.get("access-control-allow-origin")).toBe(TEST_WEB_ORIGIN);
@@ -67,7 +63,6 @@ describe("request logs and HTTP hygiene", () => {
       expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
     } finally {
       await server.close();
-      await t.close();
     }
   });
 });

@@ -1,29 +1,23 @@
-import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
 import { finishReconciliationRun, type ReconciliationRun, startReconciliationRun } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { startTestServerWithDatabase, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
 
 const clerk = createTestClerkInstance();
 
 describe("sync.lastReconciliation", () => {
-  let t: TestDatabase;
-  let server: TestServer;
+  let server: Awaited<ReturnType<typeof startTestServerWithDatabase>>;
   beforeAll(async () => {
-    t = await openTestDatabase("pglite");
-    server = await startTestServer({ db: t.db, clerk });
+    server = await startTestServerWithDatabase({ clerk });
   });
-  afterAll(async () => {
-    await server.close();
-    await t.close();
-  });
+  afterAll(() => server.close());
 
   it("is null before any run, then reports the latest run's counts; 401 without a session", async () => {
     const token = await signSessionToken(clerk, { userId: "user_ops", azp: TEST_WEB_ORIGIN });
     expect((await callTrpc(server.url, "sync.lastReconciliation", { token })).data).toBeNull();
-    const run = await startReconciliationRun(t.db, "cron");
-    await finishReconciliationRun(t.db, run.id, {
+    const run = await startReconciliationRun(server.db, "cron");
+    await finishReconciliationRun(server.db, run.id, {
       status: "succeeded",
       counts: { listed: 10, created: 2, updated: 1, unchanged: 7, tombstoned: 1 },
     });

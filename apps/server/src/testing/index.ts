@@ -5,6 +5,7 @@ export { driveInngestRun, signInngestRequest, startInngestEventApiStub } from ".
 export {
   findFreePort,
   startTestServer,
+  startTestServerWithDatabase,
   TEST_INNGEST_SIGNING_KEY,
   TEST_WEB_ORIGIN,
   TEST_WEBHOOK_SECRET,

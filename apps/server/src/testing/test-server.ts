@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
+import { openTestDatabase, type TestDatabaseKind } from "@repo/db/testing";
 import { createInngestClient, type InngestClient } from "@repo/inngest/client";
 import { type Logger, pino } from "pino";
 import { createApp } from "../app.ts";
@@ -89,4 +90,21 @@ export async function findFreePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** startTestServer on a database of its own, fresh and migrated; close() shuts both. */
+export async function startTestServerWithDatabase(
+  options: Omit<TestServerOptions, "db">,
+  kind: TestDatabaseKind = "pglite",
+): Promise<TestServer & { db: Db }> {
+  const database = await openTestDatabase(kind);
+  const server = await startTestServer({ ...options, db: database.db });
+  return {
+    ...server,
+    db: database.db,
+    close: async () => {
+      await server.close();
+      await database.close();
+    },
+  };
 }

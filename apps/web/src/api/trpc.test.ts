@@ -1,13 +1,12 @@
 // @vitest-environment node
-import { clerkUserJson, openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { clerkUserJson } from "@repo/db/testing";
 import { markUserDeleted, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
 import type { AppRouter } from "@repo/server/router";
 import {
   createTestClerkInstance,
   signSessionToken,
-  startTestServer,
+  startTestServerWithDatabase,
   TEST_WEB_ORIGIN,
-  type TestServer,
 } from "@repo/server/testing";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import superjson from "superjson";
@@ -33,16 +32,11 @@ const failureOf = (promise: Promise<unknown>) =>
   promise.then(() => expect.fail("the call succeeded"), describeApiProblem);
 
 describe("describeApiProblem, on the server's real answers", () => {
-  let t: TestDatabase;
-  let server: TestServer;
+  let server: Awaited<ReturnType<typeof startTestServerWithDatabase>>;
   beforeAll(async () => {
-    t = await openTestDatabase("pglite");
-    server = await startTestServer({ db: t.db, clerk });
+    server = await startTestServerWithDatabase({ clerk });
   });
-  afterAll(async () => {
-    await server.close();
-    await t.close();
-  });
+  afterAll(() => server.close());
 
   it("no session: unauthorized", async () => {
     expect(await failureOf(client(server.url, null).user.me.query())).toEqual({ kind: "unauthorized" });
@@ -50,7 +44,7 @@ describe("describeApiProblem, on the server's real answers", () => {
 
   it("invalid input: the field messages", async () => {
     const user = clerkUserJson();
-    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
+    await upsertUsersFromClerk(server.db, [userSyncRowFromClerk(user)]);
     const token = await signSessionToken(clerk, { userId: user.id, azp: TEST_WEB_ORIGIN });
     const problem = await failureOf(
       client(server.url, token).user.updateProfile.mutate({ displayName: "x".repeat(81) }),
@@ -63,8 +57,8 @@ describe("describeApiProblem, on the server's real answers", () => {
 
   it("a user deleted in Clerk: user-deleted", async () => {
     const user = clerkUserJson();
-    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
-    await markUserDeleted(t.db, user.id);
+    await upsertUsersFromClerk(server.db, [userSyncRowFromClerk(user)]);
+    await markUserDeleted(server.db, user.id);
     const token = await signSessionToken(clerk, { userId: user.id, azp: TEST_WEB_ORIGIN });
     expect(await failureOf(client(server.url, token).user.me.query())).toEqual({ kind: "user-deleted" });
   });
