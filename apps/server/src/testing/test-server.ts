@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { openTestDatabase, type TestDatabaseKind } from "@repo/db/testing";
@@ -81,7 +81,6 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
 
 /** A loopback port nothing listens on right now, for a server whose origin must be known before it starts. */
 export async function findFreePort(): Promise<number> {
-  const { createServer } = await import("node:net");
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);

@@ -24,12 +24,11 @@ export function createUpsertClerkUserFunction(inngest: InngestClient, deps: { db
       concurrency: oneRunPerUser,
     },
     async ({ event, step }): Promise<UpsertResult> => {
-      const row = userSyncRowFromClerk(event.data);
       const outcome = await step.run("upsert-user", async () => {
-        const [written] = await upsertUsersFromClerk(deps.db, [row]);
+        const [written] = await upsertUsersFromClerk(deps.db, [userSyncRowFromClerk(event.data)]);
         return written?.outcome ?? "unchanged";
       });
-      return { userId: row.id, outcome };
+      return { userId: event.data.id, outcome };
     },
   );
 }
