@@ -34,6 +34,9 @@ export type AppDeps = {
   reconcileSchedule?: string | undefined;
 };
 
+/** Largest tRPC request body; more is refused with 413 (PAYLOAD_TOO_LARGE). */
+const TRPC_MAX_BODY_BYTES = 100 * 1024;
+
 /** Builds the Express app. Listening is main.ts's job, so tests can build it with test dependencies. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -66,10 +69,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
-    express.json({ limit: "100kb" }),
     clerkAuthMiddleware(deps.clerkAuth),
+    // tRPC reads and parses the body itself, and only once a procedure needs its input: after the auth
+    // check, so an anonymous caller's body is never parsed. (express.json here would parse it, then tRPC
+    // would serialise it back to text and parse it again.)
     createExpressMiddleware({
       router: appRouter,
+      maxBodySize: TRPC_MAX_BODY_BYTES,
       createContext: ({ res }) => createInnerContext({ db: deps.db, users }, authStateOf(res)),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "tRPC procedure failed");

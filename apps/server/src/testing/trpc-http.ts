@@ -15,7 +15,14 @@ export type TrpcResponse<T = unknown> = {
 export async function callTrpc<T = unknown>(
   baseUrl: string,
   path: string,
-  options: { token?: string; input?: unknown; type?: "query" | "mutation"; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    input?: unknown;
+    /** A mutation's body as given, instead of the serialised input: for malformed or oversized bodies. */
+    rawBody?: string;
+    type?: "query" | "mutation";
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<TrpcResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
@@ -23,7 +30,7 @@ export async function callTrpc<T = unknown>(
   let init: RequestInit = { method: "GET", headers };
   if (options.type === "mutation") {
     headers["Content-Type"] = "application/json";
-    init = { method: "POST", headers, body: JSON.stringify(superjson.serialize(options.input)) };
+    init = { method: "POST", headers, body: options.rawBody ?? JSON.stringify(superjson.serialize(options.input)) };
   } else if (options.input !== undefined) {
     url.searchParams.set("input", JSON.stringify(superjson.serialize(options.input)));
   }

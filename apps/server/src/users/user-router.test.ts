@@ -133,6 +133,31 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     expect((await findUserById(t.db, user.id))?.display_name).toBeNull();
   });
 
+  it.each([
+    ["malformed JSON", 400, "BAD_REQUEST", "{not json"],
+    ["a body over 100 kB", 413, "PAYLOAD_TOO_LARGE", JSON.stringify({ json: { bio: "x".repeat(200_000) } })],
+  ])("updateProfile answers %s with %i %s and leaves the row as it was", async (_case, status, code, rawBody) => {
+    const user = await storedUser();
+    const response = await callTrpc(server.url, "user.updateProfile", {
+      token: await token(user.id),
+      type: "mutation",
+      rawBody,
+    });
+    expect(response.status).toBe(status);
+    expect(response.error?.data.code).toBe(code);
+    expect(await findUserById(t.db, user.id)).toMatchObject({ display_name: null, bio: null });
+  });
+
+  it("updateProfile without a session is 401 before its body is read, and writes nothing", async () => {
+    const user = await storedUser();
+    const response = await callTrpc(server.url, "user.updateProfile", {
+      type: "mutation",
+      rawBody: JSON.stringify({ json: { bio: "x".repeat(200_000) } }),
+    });
+    expect(response.status).toBe(401);
+    expect((await findUserById(t.db, user.id))?.bio).toBeNull();
+  });
+
   it("updateProfile without a session is 401 and writes nothing", async () => {
     const user = await storedUser();
     const response = await callTrpc(server.url, "user.updateProfile", {
