@@ -1,5 +1,5 @@
 // `pnpm bench`: every benchmark in one process tree, one markdown table, and BENCHMARKS.md rewritten.
-// Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS.
+// Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_ROUNDS, BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,8 @@ import { benchBackfill } from "./backfill.ts";
 import { markdownTable, type Row } from "./harness.ts";
 import { benchSync } from "./sync.ts";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 6);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const syncEvents = Number(process.env.BENCH_SYNC_EVENTS ?? 10_000);
 const backfillUsers = Number(process.env.BENCH_BACKFILL_USERS ?? 100_000);
 
@@ -29,7 +30,7 @@ const postgresUrl = await createDb({ kind: "postgres", databaseUrl: process.env.
 const startedAt = performance.now();
 const rows: Row[] = [];
 console.error("auth benchmark…");
-rows.push(...(await benchAuth({ seconds, postgresUrl })));
+rows.push(...(await benchAuth({ seconds, rounds, postgresUrl })));
 if (postgresUrl) {
   console.error("sync benchmark…");
   rows.push(...(await benchSync({ events: syncEvents, concurrency: 8 })));
@@ -49,8 +50,11 @@ writeFileSync(
 
 Latest run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${machine}, ${elapsed.toFixed(0)} s.
 Rerun with \`pnpm bench\` (Postgres at DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
-Auth variants each get ${seconds} s of load from autocannon (10 connections, one session token) against a
-server in its own process; ratios are within this one run.
+Auth variants get load from autocannon (10 connections, one session token) against a server in its own
+process: each is warmed up for 2 s, then the variants on one server take turns for ${rounds} rounds of
+${seconds} s and each keeps its best round. Ratios are within this one run. "server CPU" is the server
+process's own CPU time (process.cpuUsage) per request, and its ratios are computed from it: they hold
+steadier than req/s when something else runs on the machine.
 
 ${table}
 

@@ -36,12 +36,15 @@ export async function benchSync(options: { events: number; concurrency: number }
     // Warm up, then one event at a time for latency, then concurrently for throughput.
     for (let i = 0; i < 200; i++) await drive(clerkUserJson());
     const sequential = 500;
+    let cpuBefore = await target.cpuMicros();
     let started = performance.now();
     for (let i = 0; i < sequential; i++) await drive(clerkUserJson());
     const msPerEvent = (performance.now() - started) / sequential;
+    const sequentialCpuMicros = (await target.cpuMicros()) - cpuBefore;
 
     const users = Array.from({ length: options.events }, () => clerkUserJson());
     let next = 0;
+    cpuBefore = await target.cpuMicros();
     started = performance.now();
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
@@ -49,6 +52,7 @@ export async function benchSync(options: { events: number; concurrency: number }
       }),
     );
     const eventsPerSecond = options.events / ((performance.now() - started) / 1000);
+    const concurrentCpuMicros = (await target.cpuMicros()) - cpuBefore;
 
     // HTTP floor: the same server answering a request that does no work (404 under /api).
     started = performance.now();
@@ -70,6 +74,7 @@ export async function benchSync(options: { events: number; concurrency: number }
         benchmark: "sync",
         variant: `${fmt(options.events)} events over HTTP /api/inngest, ${options.concurrency} at a time`,
         value: `${fmt(eventsPerSecond)} events/s`,
+        cpu: `${fmt(concurrentCpuMicros / options.events)} µs/event`,
         note: "2 signed calls per event",
       },
       {
@@ -77,7 +82,12 @@ export async function benchSync(options: { events: number; concurrency: number }
         variant: "database ceiling: batched upserts (500/statement)",
         value: `${fmt(batchedRowsPerSecond)} rows/s`,
       },
-      { benchmark: "sync", variant: "one event, end to end (sequential)", value: `${fmt(msPerEvent, 2)} ms` },
+      {
+        benchmark: "sync",
+        variant: "one event, end to end (sequential)",
+        value: `${fmt(msPerEvent, 2)} ms`,
+        cpu: `${fmt(sequentialCpuMicros / sequential)} µs/event`,
+      },
       {
         benchmark: "sync",
         variant: "  of which HTTP (2 round trips)",

@@ -81,5 +81,7 @@ if (mode === "baseline") {
 const server = app.listen(0, "127.0.0.1", () => {
   console.log(`READY ${(server.address() as AddressInfo).port}`);
 });
+// The harness asks for this process's CPU time before and after each load, over the IPC channel.
+process.on("message", () => process.send?.(process.cpuUsage()));
 // Exit cleanly on a signal, so --cpu-prof can write its profile when profiling a target.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
