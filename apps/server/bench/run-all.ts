@@ -61,8 +61,12 @@ ${table}
 How to read it:
 - auth (b) is Clerk's documented pattern, verifying the token on every request; (c) verifies each token
   once with Clerk's SDK and remembers the verdict until the token's exp (apps/server/src/auth).
+  (e) is that auth layer alone on a plain Express route. (t) is a tRPC procedure with nothing around
+  it: no tRPC call on this stack can be faster, so (c) is bounded by (t), not by (a).
 - sync: each event is two signed HTTP calls to /api/inngest, as Inngest's executor makes them; the
   breakdown rows are from one event at a time.
 - backfill: the reconciliation against a loopback stand-in for Clerk's Backend API.
+- To see where a server's time goes, \`BENCH_CPU_PROF_DIR=/tmp/prof pnpm bench\` writes a V8 CPU profile
+  of each target there (open it in Chrome DevTools' Performance panel).
 `,
 );
