@@ -48,6 +48,18 @@ export async function startTarget(mode: "baseline" | "app", env: Record<string, 
   };
 }
 
+/** Runs `work`, and says how long it took and how much CPU time the target spent meanwhile. */
+export async function measureOn<T>(target: Target, work: () => Promise<T>) {
+  const cpuBefore = await target.cpuMicros();
+  const startedAt = performance.now();
+  const result = await work();
+  const ms = performance.now() - startedAt;
+  return { result, ms, cpuMicros: (await target.cpuMicros()) - cpuBefore };
+}
+
+/** Warm-up load on each path before it is measured: JIT, pools and caches. */
+export const WARM_UP_SECONDS = 2;
+
 export type LoadResult = {
   rps: number;
   /** The server's CPU time per request: steadier than req/s when the machine is shared. */
@@ -59,9 +71,8 @@ export type LoadResult = {
 
 /**
  * autocannon against each path of one target: same token, connections and duration for every path.
- * Each path is warmed up once (JIT, pools, caches), then the paths take turns for `rounds` rounds and
- * each keeps its best round, so a burst of other work on this machine during one round does not decide
- * a ratio.
+ * Each path is warmed up once, then the paths take turns for `rounds` rounds and each keeps its best
+ * round, so a burst of other work on this machine during one round does not decide a ratio.
  */
 export async function loadEach(
   target: Target,
@@ -69,16 +80,18 @@ export async function loadEach(
   options: { headers: Record<string, string>; seconds: number; rounds: number; connections?: number },
 ): Promise<LoadResult[]> {
   const { headers, seconds, connections = 10 } = options;
-  for (const path of paths) await autocannon({ url: `${target.url}${path}`, headers, connections, duration: 2 });
+  for (const path of paths) {
+    await autocannon({ url: `${target.url}${path}`, headers, connections, duration: WARM_UP_SECONDS });
+  }
   const best: LoadResult[] = [];
   for (let round = 0; round < options.rounds; round++) {
     for (const [index, path] of paths.entries()) {
-      const cpuBefore = await target.cpuMicros();
-      const result = await autocannon({ url: `${target.url}${path}`, headers, connections, duration: seconds });
-      const cpuAfter = await target.cpuMicros();
+      const { result, cpuMicros } = await measureOn(target, () =>
+        autocannon({ url: `${target.url}${path}`, headers, connections, duration: seconds }),
+      );
       const measured: LoadResult = {
         rps: result.requests.average,
-        cpuMicrosPerRequest: (cpuAfter - cpuBefore) / result.requests.total,
+        cpuMicrosPerRequest: cpuMicros / result.requests.total,
         p50: result.latency.p50,
         p99: result.latency.p99,
         non2xx: result.non2xx,

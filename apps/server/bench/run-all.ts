@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createDb } from "@repo/db/client";
 import { benchAuth } from "./auth.ts";
 import { benchBackfill } from "./backfill.ts";
-import { markdownTable, type Row } from "./harness.ts";
+import { markdownTable, type Row, WARM_UP_SECONDS } from "./harness.ts";
 import { benchSync } from "./sync.ts";
 
 // 7 auth variants × (2 s warm-up + 3 rounds × 2 s) keeps the whole run under five minutes on a slow VM.
@@ -56,7 +56,7 @@ writeFileSync(
 Latest run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${machine}, ${elapsed.toFixed(0)} s.
 Rerun with \`pnpm bench\` (Postgres at DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
 Auth variants get load from autocannon (10 connections, one session token) against a server in its own
-process: each is warmed up for 2 s, then the variants on one server take turns for ${rounds} rounds of
+process: each is warmed up for ${WARM_UP_SECONDS} s, then the variants on one server take turns for ${rounds} rounds of
 ${seconds} s and each keeps its best round. Ratios are within this one run. "server CPU" is the server
 process's own CPU time (process.cpuUsage) per request, and its ratios are computed from it: they hold
 steadier than req/s when something else runs on the machine.

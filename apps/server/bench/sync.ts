@@ -4,7 +4,7 @@ import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { createTestClerkInstance } from "../src/testing/clerk-session.ts";
 import { driveInngestRun } from "../src/testing/inngest-stubs.ts";
 import { TEST_INNGEST_SIGNING_KEY } from "../src/testing/test-server.ts";
-import { fmt, type Row, startTarget } from "./harness.ts";
+import { fmt, measureOn, type Row, startTarget } from "./harness.ts";
 
 /**
  * User events through the HTTP /api/inngest endpoint, signed as Inngest signs them, into Postgres: each
@@ -36,26 +36,24 @@ export async function benchSync(options: { events: number; concurrency: number }
     // Warm up, then one event at a time for latency, then concurrently for throughput.
     for (let i = 0; i < 200; i++) await drive(clerkUserJson());
     const sequential = 500;
-    let cpuBefore = await target.cpuMicros();
-    let started = performance.now();
-    for (let i = 0; i < sequential; i++) await drive(clerkUserJson());
-    const msPerEvent = (performance.now() - started) / sequential;
-    const sequentialCpuMicros = (await target.cpuMicros()) - cpuBefore;
+    const oneAtATime = await measureOn(target, async () => {
+      for (let i = 0; i < sequential; i++) await drive(clerkUserJson());
+    });
+    const msPerEvent = oneAtATime.ms / sequential;
 
     const users = Array.from({ length: options.events }, () => clerkUserJson());
     let next = 0;
-    cpuBefore = await target.cpuMicros();
-    started = performance.now();
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < users.length) await drive(users[next++] as (typeof users)[number]);
-      }),
+    const concurrently = await measureOn(target, () =>
+      Promise.all(
+        Array.from({ length: options.concurrency }, async () => {
+          while (next < users.length) await drive(users[next++] as (typeof users)[number]);
+        }),
+      ),
     );
-    const eventsPerSecond = options.events / ((performance.now() - started) / 1000);
-    const concurrentCpuMicros = (await target.cpuMicros()) - cpuBefore;
+    const eventsPerSecond = options.events / (concurrently.ms / 1000);
 
     // HTTP floor: the same server answering a request that does no work (404 under /api).
-    started = performance.now();
+    let started = performance.now();
     for (let i = 0; i < sequential; i++) await fetch(`${target.url}/api/nothing`).then((r) => r.arrayBuffer());
     const msPerHttpCall = (performance.now() - started) / sequential;
 
@@ -74,7 +72,7 @@ export async function benchSync(options: { events: number; concurrency: number }
         benchmark: "sync",
         variant: `${fmt(options.events)} events over HTTP /api/inngest, ${options.concurrency} at a time`,
         value: `${fmt(eventsPerSecond)} events/s`,
-        cpu: `${fmt(concurrentCpuMicros / options.events)} µs/event`,
+        cpu: `${fmt(concurrently.cpuMicros / options.events)} µs/event`,
         note: "2 signed calls per event",
       },
       {
@@ -86,7 +84,7 @@ export async function benchSync(options: { events: number; concurrency: number }
         benchmark: "sync",
         variant: "one event, end to end (sequential)",
         value: `${fmt(msPerEvent, 2)} ms`,
-        cpu: `${fmt(sequentialCpuMicros / sequential)} µs/event`,
+        cpu: `${fmt(oneAtATime.cpuMicros / sequential)} µs/event`,
       },
       {
         benchmark: "sync",
