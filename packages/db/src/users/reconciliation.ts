@@ -44,7 +44,7 @@ const ABANDONED_AFTER = "6 hours";
 export async function startReconciliationRun(db: Executor, trigger: string): Promise<ReconciliationRun> {
   await db
     .updateTable("reconciliation_runs")
-    .set({ status: "failed", finished_at: sql`now()`, error: "abandoned: did not finish within 6 hours" })
+    .set({ status: "failed", finished_at: sql`now()`, error: `abandoned: did not finish within ${ABANDONED_AFTER}` })
     .where("status", "=", "running")
     .where("started_at", "<", sql<Date>`now() - ${sql.lit(ABANDONED_AFTER)}::interval`)
     .execute();
