@@ -20,6 +20,11 @@ import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
 export type AppDeps = {
   db: Db;
   inngest: InngestClient;
+  /**
+   * The origin Inngest is told to call when this app registers (e.g. https://app.example.com). Without
+   * it the SDK builds that URL from the request's Host header; production always sets it (env.ts).
+   */
+  inngestServeOrigin?: string | undefined;
   logger: Logger;
   /** Absent when Clerk is not configured yet: every request is then signed out. */
   clerkAuth: ClerkAuthConfig | undefined;
@@ -34,6 +39,8 @@ export type AppDeps = {
   reconcileSchedule?: string | undefined;
 };
 
+const INNGEST_SERVE_PATH = "/api/inngest";
+
 /** Largest tRPC request body; more is refused with 413 (PAYLOAD_TOO_LARGE). */
 const TRPC_MAX_BODY_BYTES = 100 * 1024;
 
@@ -41,8 +48,8 @@ const TRPC_MAX_BODY_BYTES = 100 * 1024;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  // Behind a load balancer on a private network, take its X-Forwarded-Proto/-For: Inngest's serve()
-  // builds the URL it registers from them. Proxies on public addresses are not trusted.
+  // Behind a load balancer on a private network, take its X-Forwarded-Proto/-For (the client address in
+  // request logs, the scheme of redirects). Proxies on public addresses are not trusted.
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.clerkAuth?.publishableKey));
@@ -53,10 +60,15 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/webhooks/clerk", createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }));
 
   app.use(
-    "/api/inngest",
+    INNGEST_SERVE_PATH,
     express.json({ limit: "4mb" }),
     serve({
       client: deps.inngest,
+      // Every call, sync (PUT) and introspection (GET) included, must carry Inngest's signature: an
+      // unsigned PUT would otherwise make the SDK register whatever URL the request's Host names, signed
+      // with our key. (Dev mode has no signatures; production refuses dev mode.)
+      enableUnauthedSync: false,
+      ...(deps.inngestServeOrigin ? { serveOrigin: deps.inngestServeOrigin, servePath: INNGEST_SERVE_PATH } : {}),
       functions: createFunctions(deps.inngest, {
         db: deps.db,
         clerk: deps.clerkClient,

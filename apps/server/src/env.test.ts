@@ -1,15 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { readServerEnv } from "./env.ts";
+import { EnvError, readServerEnv } from "./env.ts";
+import { createTestClerkInstance } from "./testing/clerk-session.ts";
 
 const production = {
   NODE_ENV: "production",
   DATABASE_URL: "postgres://app:s3cret@db.internal:5432/app",
   CLERK_PUBLISHABLE_KEY: "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k",
   CLERK_SECRET_KEY: "sk_live_topsecretvalue",
+  CLERK_JWT_KEY: createTestClerkInstance().jwtKey,
   CLERK_WEBHOOK_SIGNING_SECRET: "whsec_c2VjcmV0",
   INNGEST_SIGNING_KEY: "signkey-prod-abc123",
+  INNGEST_EVENT_KEY: "event-key-value",
   WEB_ORIGIN: "https://app.example.com, https://www.example.com",
 };
+
+/** The problems readServerEnv names for these settings, one string each. */
+function problemsOf(settings: Record<string, string | undefined>): string[] {
+  try {
+    readServerEnv(settings);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
 
 describe("readServerEnv", () => {
   it("starts in development with nothing set", () => {
@@ -19,27 +33,96 @@ describe("readServerEnv", () => {
       port: 3000,
       databaseUrl: undefined,
       webOrigins: ["http://localhost:5173"],
+      inngest: { isDev: false, serveOrigin: undefined },
     });
     expect(env.clerk.publishableKey).toBeUndefined();
   });
 
-  it("reads a complete production environment", () => {
+  it("reads a complete production environment, registering with Inngest at the web origin", () => {
     const env = readServerEnv(production);
+    expect(problemsOf(production)).toEqual([]);
     expect(env.webOrigins).toEqual(["https://app.example.com", "https://www.example.com"]);
     expect(env.clerk.secretKey).toBe("sk_live_topsecretvalue");
+    expect(env.inngest).toMatchObject({
+      isDev: false,
+      signingKey: "signkey-prod-abc123",
+      eventKey: "event-key-value",
+      serveOrigin: "https://app.example.com",
+    });
+    expect(readServerEnv({ ...production, INNGEST_SERVE_ORIGIN: "https://api.example.com" }).inngest.serveOrigin).toBe(
+      "https://api.example.com",
+    );
   });
 
   it.each([
-    ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: "" }, /CLERK_SECRET_KEY is not set: copy it from the Clerk dashboard/],
-    ["DATABASE_URL", { DATABASE_URL: "" }, /DATABASE_URL is not set/],
-    ["INNGEST_SIGNING_KEY", { INNGEST_SIGNING_KEY: "" }, /INNGEST_SIGNING_KEY is not set/],
+    ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: "" }, /^CLERK_SECRET_KEY is not set: copy it from the Clerk dashboard/],
+    ["DATABASE_URL", { DATABASE_URL: "" }, /^DATABASE_URL is not set/],
+    ["INNGEST_SIGNING_KEY", { INNGEST_SIGNING_KEY: "" }, /^INNGEST_SIGNING_KEY is not set: .*Manage > Signing Key/],
+    ["CLERK_JWT_KEY", { CLERK_JWT_KEY: " " }, /^CLERK_JWT_KEY is not set: .*JWT public key/],
+    ["WEB_ORIGIN", { WEB_ORIGIN: undefined }, /^WEB_ORIGIN is not set/],
     [
-      "CLERK_WEBHOOK_SIGNING_SECRET",
-      { CLERK_WEBHOOK_SIGNING_SECRET: undefined },
-      /Webhooks > your endpoint > Signing Secret/,
+      "INNGEST_EVENT_KEY while the webhook route is on",
+      { INNGEST_EVENT_KEY: "" },
+      /^INNGEST_EVENT_KEY is not set: \/api\/webhooks\/clerk .*Manage > Event Keys/,
     ],
-  ])("refuses production without %s, naming it and where to get it", (_name, override, message) => {
-    expect(() => readServerEnv({ ...production, ...override })).toThrow(message);
+  ])("names the missing %s in one line", (_name, override, message) => {
+    const [problem] = problemsOf({ ...production, ...override });
+    expect(problem).toMatch(message);
+  });
+
+  it("does not need INNGEST_EVENT_KEY when Clerk sends to Inngest directly (no webhook secret)", () => {
+    expect(problemsOf({ ...production, CLERK_WEBHOOK_SIGNING_SECRET: "", INNGEST_EVENT_KEY: "" })).toEqual([]);
+  });
+
+  it.each(["1", "true", "0", "false", "no", "http://localhost:8288"])(
+    "refuses INNGEST_DEV=%s in production, whatever its value, and keeps the signing key required",
+    (value) => {
+      const problems = problemsOf({ ...production, INNGEST_DEV: value, INNGEST_SIGNING_KEY: "" });
+      expect(problems).toEqual([
+        expect.stringMatching(/^INNGEST_DEV is set: production never runs Inngest in dev mode/),
+        expect.stringMatching(/^INNGEST_SIGNING_KEY is not set/),
+      ]);
+    },
+  );
+
+  it("counts an empty INNGEST_DEV as unset", () => {
+    expect(problemsOf({ ...production, INNGEST_DEV: "" })).toEqual([]);
+    expect(readServerEnv({ INNGEST_DEV: " " }).inngest.isDev).toBe(false);
+  });
+
+  it("reads INNGEST_DEV in development as the SDK does, but refuses words it would misread", () => {
+    expect(readServerEnv({ INNGEST_DEV: "1" }).inngest).toMatchObject({ isDev: true, baseUrl: undefined });
+    expect(readServerEnv({ INNGEST_DEV: "FALSE" }).inngest.isDev).toBe(false);
+    expect(readServerEnv({ INNGEST_DEV: "http://127.0.0.1:8288" }).inngest).toMatchObject({
+      isDev: true,
+      baseUrl: "http://127.0.0.1:8288",
+    });
+    expect(problemsOf({ INNGEST_DEV: "no" })).toEqual([expect.stringMatching(/^INNGEST_DEV must be 1, 0, or/)]);
+  });
+
+  it.each([
+    ["http outside localhost", "http://app.example.com", /^WEB_ORIGIN must use https outside localhost/],
+    ["an origin with a path", "https://app.example.com/app", /must be an origin without a path/],
+  ])("refuses a WEB_ORIGIN with %s", (_name, origin, message) => {
+    expect(problemsOf({ ...production, WEB_ORIGIN: origin })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it("accepts http on localhost in production (a local production build) and normalises origins", () => {
+    const env = readServerEnv({ ...production, WEB_ORIGIN: "http://localhost:3000/" });
+    expect(env.webOrigins).toEqual(["http://localhost:3000"]);
+  });
+
+  it("lists every production problem at once, one line each", () => {
+    const problems = problemsOf({ NODE_ENV: "production", INNGEST_DEV: "1" });
+    expect(problems.map((p) => p.split(" ")[0])).toEqual([
+      "DATABASE_URL",
+      "CLERK_PUBLISHABLE_KEY",
+      "CLERK_SECRET_KEY",
+      "CLERK_JWT_KEY",
+      "WEB_ORIGIN",
+      "INNGEST_DEV",
+      "INNGEST_SIGNING_KEY",
+    ]);
   });
 
   it.each([
@@ -62,9 +145,5 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ USERS_RECONCILE_CRON: "daily" })).toThrow(
       /USERS_RECONCILE_CRON must be a five-field cron/,
     );
-  });
-
-  it("does not require INNGEST_SIGNING_KEY with INNGEST_DEV set", () => {
-    expect(readServerEnv({ ...production, INNGEST_SIGNING_KEY: "", INNGEST_DEV: "1" }).inngestDev).toBe(true);
   });
 });

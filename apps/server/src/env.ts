@@ -2,9 +2,10 @@ import { readDbEnv } from "@repo/db/env";
 import { z } from "zod";
 
 /**
- * Every setting the server reads, validated once at start-up. A missing or malformed value stops the
- * server with a message naming the variable and where to get it; values are never echoed, since most
- * of them are secrets.
+ * Every setting the server reads, validated once at start-up and passed on as values: no SDK (Clerk,
+ * Inngest, tRPC) is left to read process.env itself for anything that decides security. A missing or
+ * malformed value stops the server with one line per problem, naming the variable and where to get it;
+ * values are never echoed, since most of them are secrets.
  */
 const optionalString = z
   .string()
@@ -13,6 +14,7 @@ const optionalString = z
   .optional();
 
 const fromClerkDashboard = (where: string) => `copy it from the Clerk dashboard (${where})`;
+const fromInngestDashboard = (where: string) => `copy it from the Inngest dashboard (${where})`;
 
 const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -46,24 +48,24 @@ const serverEnvSchema = z.object({
       .optional(),
   ),
   CLERK_API_URL: optionalString.pipe(z.url().optional()),
-  WEB_ORIGIN: z
-    .string()
-    .default("http://localhost:5173")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ message: "must be comma-separated origins such as https://app.example.com" })).min(1)),
-  INNGEST_DEV: optionalString,
-  INNGEST_SIGNING_KEY: optionalString.pipe(
+  WEB_ORIGIN: optionalString.pipe(
     z
       .string()
-      .regex(/^signkey-/, "must start with signkey-: copy it from the Inngest dashboard (Manage > Signing Key)")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(originSchema("WEB_ORIGIN")).min(1))
       .optional(),
   ),
+  INNGEST_DEV: optionalString,
+  INNGEST_SIGNING_KEY: optionalString.pipe(signingKeySchema()),
+  INNGEST_SIGNING_KEY_FALLBACK: optionalString.pipe(signingKeySchema()),
   INNGEST_EVENT_KEY: optionalString,
+  INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
+  INNGEST_SERVE_ORIGIN: optionalString.pipe(originSchema("INNGEST_SERVE_ORIGIN").optional()),
   WEB_DIST_DIR: optionalString,
   USERS_RECONCILE_CRON: optionalString.pipe(
     z
@@ -75,6 +77,44 @@ const serverEnvSchema = z.object({
       .optional(),
   ),
 });
+
+/** An origin (scheme, host, port) such as https://app.example.com: CORS and `azp` compare it exactly. */
+function originSchema(name: string) {
+  return z.url({ message: `must be origins such as https://app.example.com` }).transform((value, ctx) => {
+    const url = new URL(value);
+    if (url.pathname !== "/" || url.search || url.hash) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be an origin without a path, such as ${url.origin}: ${name} is compared with the browser's Origin`,
+      });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+}
+
+function signingKeySchema() {
+  return z
+    .string()
+    .regex(/^signkey-/, `must start with signkey-: ${fromInngestDashboard("Manage > Signing Key")}`)
+    .optional();
+}
+
+export type InngestSettings = {
+  /** Inngest Dev Server mode: no signature checks. Development only; refused in production. */
+  isDev: boolean;
+  /** Where events are sent and the app is registered; Inngest Cloud when unset. */
+  baseUrl: string | undefined;
+  signingKey: string | undefined;
+  /** The previous signing key while a rotation is under way. */
+  signingKeyFallback: string | undefined;
+  eventKey: string | undefined;
+  /**
+   * The origin Inngest is told to call (`serve()`'s serveOrigin). Without it the SDK builds the URL it
+   * registers from the request's Host header, which anyone can set.
+   */
+  serveOrigin: string | undefined;
+};
 
 export type ServerEnv = {
   nodeEnv: "development" | "production" | "test";
@@ -88,26 +128,40 @@ export type ServerEnv = {
     secretKey: string | undefined;
     jwtKey: string | undefined;
     apiUrl: string | undefined;
+    /** Set: /api/webhooks/clerk verifies and forwards deliveries. Unset: it refuses them (503). */
     webhookSigningSecret: string | undefined;
   };
   webOrigins: string[];
-  inngestDev: boolean;
+  inngest: InngestSettings;
   webDistDir: string | undefined;
   reconcileSchedule: string | undefined;
 };
 
+/** The settings could not be used; `problems` holds one line per problem, for a person to read. */
 export class EnvError extends Error {
   override name = "EnvError";
+  constructor(
+    readonly heading: string,
+    readonly problems: string[],
+  ) {
+    super(`${heading}\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+  }
 }
 
-export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+const DEV_WEB_ORIGIN = "http://localhost:5173";
+
+export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
   const result = serverEnvSchema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `- ${issue.path.join(".")} ${issue.message}`);
-    throw new EnvError(`Invalid server environment:\n${lines.join("\n")}`);
+    throw new EnvError(
+      "Invalid server settings:",
+      result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+    );
   }
   const parsed = result.data;
+  const isProduction = parsed.NODE_ENV === "production";
   const db = readDbEnv(env);
+  const inngestDev = readInngestDevMode(parsed.INNGEST_DEV);
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
     port: parsed.PORT,
@@ -122,27 +176,92 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       apiUrl: parsed.CLERK_API_URL,
       webhookSigningSecret: parsed.CLERK_WEBHOOK_SIGNING_SECRET,
     },
-    webOrigins: parsed.WEB_ORIGIN,
-    inngestDev: parsed.INNGEST_DEV !== undefined && parsed.INNGEST_DEV !== "0" && parsed.INNGEST_DEV !== "false",
+    webOrigins: parsed.WEB_ORIGIN ?? (isProduction ? [] : [DEV_WEB_ORIGIN]),
+    inngest: {
+      isDev: !isProduction && inngestDev.isDev,
+      baseUrl: parsed.INNGEST_BASE_URL ?? (isProduction ? undefined : inngestDev.devServerUrl),
+      signingKey: parsed.INNGEST_SIGNING_KEY,
+      signingKeyFallback: parsed.INNGEST_SIGNING_KEY_FALLBACK,
+      eventKey: parsed.INNGEST_EVENT_KEY,
+      // In production the web app and the API share an origin unless told otherwise (main.ts serves both).
+      serveOrigin: parsed.INNGEST_SERVE_ORIGIN ?? (isProduction ? parsed.WEB_ORIGIN?.[0] : undefined),
+    },
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: parsed.USERS_RECONCILE_CRON,
   };
-  if (serverEnv.nodeEnv === "production") assertProductionReady(serverEnv, parsed.INNGEST_SIGNING_KEY);
+  if (!isProduction && inngestDev.problem) throw new EnvError("Invalid server settings:", [inngestDev.problem]);
+  if (isProduction)
+    assertProductionReady(serverEnv, {
+      inngestDevSet: parsed.INNGEST_DEV !== undefined,
+      serveOriginSet: parsed.INNGEST_SERVE_ORIGIN !== undefined,
+    });
   return serverEnv;
 }
 
-/** In development the app starts without keys (and shows how to add them); in production it must not. */
-function assertProductionReady(env: ServerEnv, inngestSigningKey: string | undefined) {
-  const missing: string[] = [];
+/**
+ * INNGEST_DEV as Inngest's SDK reads it: 1/true or a Dev Server URL mean dev mode, 0/false mean cloud.
+ * Anything else is refused here, because the SDK would quietly treat a word like "no" as dev mode.
+ */
+function readInngestDevMode(value: string | undefined): {
+  isDev: boolean;
+  devServerUrl?: string;
+  problem?: string;
+} {
+  if (value === undefined) return { isDev: false };
+  const word = value.toLowerCase();
+  if (word === "1" || word === "true") return { isDev: true };
+  if (word === "0" || word === "false") return { isDev: false };
+  if (URL.canParse(value) && /^https?:/.test(value)) return { isDev: true, devServerUrl: value };
+  return {
+    isDev: false,
+    problem: "INNGEST_DEV must be 1, 0, or the Dev Server's URL (such as http://localhost:8288)",
+  };
+}
+
+/**
+ * In development the app starts without keys (and shows how to add them); in production it must not
+ * start with anything that would let a request, a token or a copied .env.example turn it against its
+ * users.
+ */
+function assertProductionReady(env: ServerEnv, seen: { inngestDevSet: boolean; serveOriginSet: boolean }) {
+  const problems: string[] = [];
   if (!env.databaseUrl)
-    missing.push("- DATABASE_URL is not set: production runs on Postgres (postgres://USER:PASSWORD@HOST:5432/DB)");
-  if (!env.clerk.publishableKey) missing.push(`- CLERK_PUBLISHABLE_KEY is not set: ${fromClerkDashboard("API keys")}`);
-  if (!env.clerk.secretKey) missing.push(`- CLERK_SECRET_KEY is not set: ${fromClerkDashboard("API keys")}`);
-  if (!env.clerk.webhookSigningSecret)
-    missing.push(
-      `- CLERK_WEBHOOK_SIGNING_SECRET is not set: ${fromClerkDashboard("Webhooks > your endpoint > Signing Secret")}`,
+    problems.push("DATABASE_URL is not set: production runs on Postgres (postgres://USER:PASSWORD@HOST:5432/DB)");
+  if (!env.clerk.publishableKey) problems.push(`CLERK_PUBLISHABLE_KEY is not set: ${fromClerkDashboard("API keys")}`);
+  if (!env.clerk.secretKey) problems.push(`CLERK_SECRET_KEY is not set: ${fromClerkDashboard("API keys")}`);
+  if (!env.clerk.jwtKey)
+    problems.push(
+      `CLERK_JWT_KEY is not set: production verifies session tokens without calling Clerk; ${fromClerkDashboard("API keys > JWT public key > PEM")}`,
     );
-  if (!env.inngestDev && !inngestSigningKey)
-    missing.push("- INNGEST_SIGNING_KEY is not set: copy it from the Inngest dashboard (Manage > Signing Key)");
-  if (missing.length > 0) throw new EnvError(`Missing production settings:\n${missing.join("\n")}`);
+  if (env.webOrigins.length === 0)
+    problems.push(
+      "WEB_ORIGIN is not set: the origins the web app is served from, such as https://app.example.com (CORS and Clerk's azp check)",
+    );
+  for (const origin of env.webOrigins) {
+    if (!isHttpsOrLocal(origin))
+      problems.push(`WEB_ORIGIN must use https outside localhost: ${origin} would let tokens travel in clear text`);
+  }
+  if (seen.inngestDevSet)
+    problems.push(
+      "INNGEST_DEV is set: production never runs Inngest in dev mode, which skips signature checks; unset it (whatever its value)",
+    );
+  if (!env.inngest.signingKey)
+    problems.push(
+      `INNGEST_SIGNING_KEY is not set: it verifies Inngest's calls to /api/inngest; ${fromInngestDashboard("Manage > Signing Key")}`,
+    );
+  if (env.clerk.webhookSigningSecret && !env.inngest.eventKey)
+    problems.push(
+      `INNGEST_EVENT_KEY is not set: /api/webhooks/clerk (on because CLERK_WEBHOOK_SIGNING_SECRET is set) sends Clerk's events to Inngest with it; ${fromInngestDashboard("Manage > Event Keys")}`,
+    );
+  // (Defaulted from WEB_ORIGIN, it is checked above already.)
+  if (seen.serveOriginSet && env.inngest.serveOrigin && !isHttpsOrLocal(env.inngest.serveOrigin))
+    problems.push(
+      `INNGEST_SERVE_ORIGIN must use https outside localhost: Inngest would call ${env.inngest.serveOrigin} in clear text`,
+    );
+  if (problems.length > 0) throw new EnvError("Missing or unsafe production settings:", problems);
+}
+
+function isHttpsOrLocal(origin: string): boolean {
+  const url = new URL(origin);
+  return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }

@@ -3,19 +3,22 @@ import { Inngest, type Logger } from "inngest";
 export const INNGEST_APP_ID = "clerk-user-sync";
 
 export type InngestClientOptions = {
-  /** Where events are sent; tests point it at a loopback stand-in. Defaults to INNGEST_BASE_URL / Inngest Cloud. */
-  baseUrl?: string;
-  eventKey?: string;
-  signingKey?: string;
-  isDev?: boolean;
+  /** Where events are sent and the app registers; Inngest Cloud when undefined. Tests use a loopback stand-in. */
+  baseUrl?: string | undefined;
+  eventKey?: string | undefined;
+  signingKey?: string | undefined;
+  signingKeyFallback?: string | undefined;
+  /** Dev Server mode (no signature checks). Always given: the SDK would otherwise read INNGEST_DEV itself. */
+  isDev: boolean;
   logger?: Logger;
 };
 
 /**
- * The Inngest client. Keys and mode come from Inngest's own environment variables
- * (INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY, INNGEST_DEV, INNGEST_BASE_URL) unless given here.
+ * The Inngest client. The mode and keys are given by the caller, from settings it validated once; the
+ * mode in particular is always explicit, so the SDK never decides from process.env whether to skip
+ * signature checks.
  */
-export function createInngestClient(options: InngestClientOptions = {}) {
+export function createInngestClient(options: InngestClientOptions) {
   return new Inngest({ id: INNGEST_APP_ID, ...options });
 }
 
