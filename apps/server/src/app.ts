@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: "Not found" });
   });
-  if (deps.webDistDir) app.use(createWebAppRouter(deps.webDistDir));
+  if (deps.webDistDir) app.use(createWebAppRouter(deps.webDistDir, { publishableKey: deps.clerkAuth?.publishableKey }));
   app.use(jsonErrors(deps.logger));
   return app;
 }

@@ -49,9 +49,11 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     const port = await findFreePort();
     const origin = `http://127.0.0.1:${port}`;
     // A server secret sits in the environment during the build, as it would on a developer's machine.
+    // The build has no VITE_ variable at all: the server gives the page its publishable key when it
+    // serves it, so one build runs anywhere.
     process.env.CLERK_SECRET_KEY = LEAK_CANARY;
     const [builtDir, stubs] = await Promise.all([
-      buildWebApp(clerk.publishableKey).finally(() => delete process.env.CLERK_SECRET_KEY),
+      buildWebApp(undefined).finally(() => delete process.env.CLERK_SECRET_KEY),
       Promise.all([startClerkApiStub(), startInngestEventApiStub()]),
     ]);
     webDistDir = builtDir;
@@ -139,12 +141,15 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     expect(run.status).toBe(200);
   }
 
-  it("builds a bundle with the publishable key and without any server secret", () => {
+  it("builds a bundle without any server secret, and serves it with the server's publishable key", async () => {
     const files = readdirSync(webDistDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     const bundle = files.map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8")).join("\n");
-    expect(bundle).toContain(clerk.publishableKey);
+    expect(bundle).not.toContain(clerk.publishableKey);
     expect(bundle).not.toContain(LEAK_CANARY);
     expect(bundle).not.toContain("BEGIN PUBLIC KEY");
+    const served = await (await fetch(`${server.url}/some/client/route`)).text();
+    expect(served).toContain(`<meta name="clerk-publishable-key" content="${clerk.publishableKey}" />`);
+    expect(served).not.toContain(clerk.secretKey);
   });
 
   it("shows signed-out visitors what the app does, and a way to sign in", async () => {
@@ -260,8 +265,8 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await screenshot(page, "08-user-deleted");
   });
 
-  it("shows the setup screen, not a blank page, for a build without a publishable key", async () => {
-    const unconfigured = await startTestServer({ db: t.db, clerk, webDistDir: await buildWebApp(undefined) });
+  it("shows the setup screen, not a blank page, when neither the build nor the server has a publishable key", async () => {
+    const unconfigured = await startTestServer({ db: t.db, clerk, webDistDir, withoutClerkKeys: true });
     try {
       const setupPage = await context.newPage();
       await setupPage.goto(unconfigured.url);

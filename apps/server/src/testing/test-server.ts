@@ -26,6 +26,8 @@ export type TestServerOptions = {
   sessionCache?: VerifiedSessionCache;
   /** Listen on this port (0: any free one). */
   port?: number;
+  /** Start as a fresh clone would, with no Clerk publishable key: every request is signed out. */
+  withoutClerkKeys?: boolean;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -51,14 +53,16 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     db: options.db,
     inngest,
     logger: options.logger ?? pino({ level: "silent" }),
-    clerkAuth: {
-      clerkClient,
-      publishableKey: clerk.publishableKey,
-      secretKey: clerk.secretKey,
-      jwtKey: clerk.jwtKey,
-      authorizedParties: webOrigins,
-      sessionCache: options.sessionCache,
-    },
+    clerkAuth: options.withoutClerkKeys
+      ? undefined
+      : {
+          clerkClient,
+          publishableKey: clerk.publishableKey,
+          secretKey: clerk.secretKey,
+          jwtKey: clerk.jwtKey,
+          authorizedParties: webOrigins,
+          sessionCache: options.sessionCache,
+        },
     clerkClient,
     webhookSigningSecret: TEST_WEBHOOK_SECRET,
     webOrigins,

@@ -1,6 +1,6 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { readWebEnv } from "../env.ts";
+import { PUBLISHABLE_KEY_META, readWebEnv } from "../env.ts";
 import { SetupScreen } from "./SetupScreen.tsx";
 
 describe("setup screen", () => {
@@ -16,5 +16,20 @@ describe("setup screen", () => {
     expect(readWebEnv({}).clerkPublishableKey).toBeUndefined();
     expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: "sk_test_secret" }).clerkPublishableKey).toBeUndefined();
     expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: " pk_test_abc " }).clerkPublishableKey).toBe("pk_test_abc");
+  });
+
+  it("takes the key the server wrote into the page over the one compiled into the bundle", () => {
+    const page = new DOMParser().parseFromString(
+      `<head><meta name="${PUBLISHABLE_KEY_META}" content="pk_live_served"></head>`,
+      "text/html",
+    );
+    expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: "pk_test_built" }, page).clerkPublishableKey).toBe(
+      "pk_live_served",
+    );
+    expect(readWebEnv({}, page).clerkPublishableKey).toBe("pk_live_served");
+    const empty = new DOMParser().parseFromString(`<meta name="${PUBLISHABLE_KEY_META}" content="">`, "text/html");
+    expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: "pk_test_built" }, empty).clerkPublishableKey).toBe(
+      "pk_test_built",
+    );
   });
 });
