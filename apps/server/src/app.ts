@@ -30,6 +30,8 @@ export type AppDeps = {
   clerkAuth: ClerkAuthConfig | undefined;
   /** For looking up users the webhook has not delivered yet; needs CLERK_SECRET_KEY. */
   clerkClient: ClerkClient | undefined;
+  /** The bound on such a lookup (default CLERK_LOOKUP_TIMEOUT_MS). */
+  clerkLookupTimeoutMs?: number | undefined;
   webhookSigningSecret: string | undefined;
   /** Origins of the web app, for CORS. */
   webOrigins: string[];
@@ -77,7 +79,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const users = createUserDirectory({ db: deps.db, clerk: deps.clerkClient });
+  const users = createUserDirectory({
+    db: deps.db,
+    clerk: deps.clerkClient,
+    clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs,
+  });
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),

@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServerWithDatabase, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
+import { getCookieSuffix } from "@clerk/shared/keys";
+import { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
+import { startTestServerWithDatabase, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
@@ -61,3 +63,115 @@ describe("remembered session verifications, over HTTP", () => {
     expect([cache.hits, cache.misses]).toEqual([0, 2]);
   });
 });
+
+describe("only session JWTs sent as bearers are verified, and never with a call to Clerk", () => {
+  let server: TestServer;
+  let clerkApi: ClerkApiStub;
+  const cache = new VerifiedSessionCache();
+  const whoami = (options: Parameters<typeof callTrpc>[2]) => callTrpc(server.url, "auth.whoami", options);
+  const token = (options: Partial<SessionTokenOptions> = {}) =>
+    signSessionToken(clerk, { userId: "user_caller", azp: TEST_WEB_ORIGIN, ...options });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    clerkApi = await startClerkApiStub();
+    // CLERK_JWT_KEY is set (as production requires) and every Backend API call lands on the stub, which
+    // counts it: every test here expects none.
+    server = await startTestServerWithDatabase({ clerk, clerkApiUrl: clerkApi.url, sessionCache: cache });
+  });
+  afterAll(async () => {
+    await server.close();
+    await clerkApi.close();
+  });
+  beforeEach(() => {
+    clerkApi.requests.length = 0;
+    clerkApi.refreshedSessionCookies = undefined;
+  });
+  afterEach(() => {
+    expect(clerkApi.requests).toEqual([]);
+  });
+
+  const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  it.each([
+    ["a Clerk API key (ak_)", async () => `ak_${"Yk9pTnRlc3RBcGlLZXk".repeat(2)}`],
+    ["an M2M token (mt_)", async () => `mt_${"bTJtVGVzdFRva2Vu".repeat(2)}`],
+    ["an OAuth token (oat_)", async () => `oat_${"b2F1dGhUZXN0VG9rZW4".repeat(2)}`],
+    ["an OAuth access token as a JWT (typ at+jwt), signed with the instance's key", () => token({ typ: "at+jwt" })],
+    ["an M2M token as a JWT (sub mch_), signed with the instance's key", () => token({ userId: "mch_2machine" })],
+    ["a JWT with a kid Clerk never issued", () => token({ kid: "ins_unknownKeyId", signWith: otherKey })],
+    ["a JWT whose header says alg none", async () => unsignedJwt({ sub: "user_caller", azp: TEST_WEB_ORIGIN })],
+    ["a token of a session still pending (sign-up tasks not finished)", () => token({ sessionStatus: "pending" })],
+    ["garbage", async () => "not-a-jwt"],
+    ["three garbage segments", async () => "a.b.c"],
+  ])("%s: 401", async (_case, makeToken) => {
+    const response = await whoami({ token: await makeToken() });
+    expect(response.status).toBe(401);
+    expect(response.error?.data.code).toBe("UNAUTHORIZED");
+  });
+
+  it.each([
+    ["a token without the Bearer scheme", async () => await token()],
+    ["a bearer followed by more text", async () => `Bearer ${await token()} extra`],
+    ["a lower-case scheme", async () => `bearer ${await token()}`],
+    ["two spaces after Bearer", async () => `Bearer  ${await token()}`],
+    ["Basic credentials", async () => `Basic ${Buffer.from("user:password").toString("base64")}`],
+  ])("an Authorization header with %s, even around a valid token: 401", async (_case, makeHeader) => {
+    const response = await whoami({ headers: { Authorization: await makeHeader() } });
+    expect(response.status).toBe(401);
+  });
+
+  it("an expired bearer with Clerk's refresh cookie is 401, and the expired token alone stays 401", async () => {
+    const expired = await token({ userId: "user_refresh", expiresInSeconds: -60 });
+    const fresh = await token({ userId: "user_refresh" });
+    // What Clerk's Backend API would answer to a session refresh: a fresh, valid session token.
+    const suffix = await getCookieSuffix(clerk.publishableKey);
+    clerkApi.refreshedSessionCookies = [`__session_${suffix}=${fresh}; Path=/; SameSite=Lax`];
+    const cookie = `__refresh_${suffix}=refresh-token-value; __client_uat_${suffix}=${now()}`;
+    expect((await whoami({ token: expired, headers: { Cookie: cookie } })).status).toBe(401);
+    expect((await whoami({ token: expired })).status).toBe(401);
+    expect(cache.size).toBe(0);
+  });
+
+  it("an expired bearer on a page navigation is 401, never a redirect to Clerk's handshake", async () => {
+    const expired = await token({ expiresInSeconds: -60 });
+    const response = await fetch(`${server.url}/api/trpc/auth.whoami`, {
+      headers: { Authorization: `Bearer ${expired}`, Accept: "text/html", "Sec-Fetch-Dest": "document" },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it("a session cookie without a bearer is 401: the API reads the Authorization header only", async () => {
+    const suffix = await getCookieSuffix(clerk.publishableKey);
+    const session = await token();
+    const cookie = [
+      `__session_${suffix}=${session}`,
+      `__session=${session}`,
+      `__client_uat_${suffix}=${now() - 60}`,
+      `__client_uat=${now() - 60}`,
+      `__clerk_db_jwt_${suffix}=dvb_testDevBrowser`,
+      "__clerk_db_jwt=dvb_testDevBrowser",
+    ].join("; ");
+    expect((await whoami({ headers: { Cookie: cookie } })).status).toBe(401);
+  });
+
+  it("a request naming a Clerk handshake nonce or token is 401, and Clerk is not asked about it", async () => {
+    const handshake = await token();
+    for (const query of [`__clerk_handshake_nonce=nonce_1`, `__clerk_handshake=${handshake}`]) {
+      const response = await fetch(`${server.url}/api/trpc/auth.whoami?${query}`, { redirect: "manual" });
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it("a valid session JWT still passes", async () => {
+    const response = await whoami({ token: await token({ userId: "user_valid" }) });
+    expect(response).toMatchObject({ status: 200, data: { userId: "user_valid" } });
+  });
+});
+
+/** A JWT with `alg: none` and no signature, as an attacker hoping for a verifier that trusts the header. */
+function unsignedJwt(payload: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const exp = Math.floor(Date.now() / 1000) + 60;
+  return `${encode({ alg: "none", typ: "JWT" })}.${encode({ ...payload, exp, iat: exp - 60, nbf: exp - 70 })}.`;
+}

@@ -1,14 +1,17 @@
 import type { ClerkClient } from "@clerk/backend";
-import { clerkMiddleware, getAuth } from "@clerk/express";
-import type { Request, RequestHandler, Response } from "express";
+import type { SignedInAuthObject, SignedOutAuthObject } from "@clerk/backend/internal";
+import type { RequestHandler, Response } from "express";
 import { type AuthState, signedOut } from "../trpc/context.ts";
-import { VerifiedSessionCache } from "./verified-session-cache.ts";
+import { type VerifiedSession, VerifiedSessionCache } from "./verified-session-cache.ts";
 
 export type ClerkAuthConfig = {
   clerkClient: ClerkClient;
   publishableKey: string;
   secretKey: string | undefined;
-  /** PEM public key: verify session tokens locally instead of fetching Clerk's JWKS. */
+  /**
+   * PEM public key: verify session tokens locally. With it, verification never calls Clerk; without it
+   * (development only) Clerk's SDK fetches the JWKS, and again for every token naming a key id it lacks.
+   */
   jwtKey: string | undefined;
   /** Origins allowed in a token's `azp` claim: the web app's, so a token minted for another site fails. */
   authorizedParties: string[];
@@ -16,15 +19,27 @@ export type ClerkAuthConfig = {
   sessionCache?: VerifiedSessionCache;
 };
 
+/** `Bearer` and a JWT (three base64url segments, as Clerk's session tokens are), and nothing else. */
 const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/;
 
 /**
- * Verifies the caller's Clerk session and leaves the result in `res.locals.auth` for the tRPC context.
+ * Verifies the caller's Clerk session token and leaves the result in `res.locals.auth` for the tRPC context.
  *
- * Clerk's own middleware verifies every token the first time it is seen. Its answer for a bearer token
- * is then remembered until the token's `exp` (see VerifiedSessionCache for why that is as safe), which
- * takes the per-request cost of authentication from ~0.5 ms of CPU to a map lookup. Requests without
- * a bearer token (Clerk's session cookie) always go through Clerk's middleware.
+ * The API is bearer-only: the caller is who the `Authorization: Bearer <session JWT>` header says, verified
+ * by Clerk's own `authenticateRequest` with `acceptsToken: "session_token"`. Anything else is signed out
+ * (protected procedures answer 401) without Clerk being asked:
+ * - no header, another scheme, or a token that is not a JWT (Clerk's API keys `ak_`, M2M tokens `mt_`,
+ *   OAuth tokens `oat_`, which `clerkMiddleware()` would verify with a Backend API call per request);
+ * - JWT-shaped machine tokens, which Clerk's `acceptsToken` refuses before verifying;
+ * - Clerk's cookies and query parameters: Clerk gets a request that carries the bearer and nothing else,
+ *   so no cookie or parameter can make it refresh a session, resolve a handshake (both Backend API calls)
+ *   or answer with a redirect. The web app sends the bearer on every call; not reading cookies also means
+ *   no other site can make a browser call the API with its user's session (CSRF).
+ * With `jwtKey`, what is left (a JWT, checked against that key) needs no network at all.
+ *
+ * A successful verification is then remembered under the token Clerk verified, until its `exp` (see
+ * VerifiedSessionCache for why that is as safe), which takes the per-request cost of authentication from
+ * ~0.5 ms of CPU to a map lookup.
  *
  * Without Clerk keys (a fresh clone in development) there is nothing to verify against, so every
  * request is signed out and protected procedures answer 401.
@@ -36,37 +51,48 @@ export function clerkAuthMiddleware(config: ClerkAuthConfig | undefined): Reques
       next();
     };
   }
-  const verifyWithClerk = clerkMiddleware({
-    clerkClient: config.clerkClient,
-    publishableKey: config.publishableKey,
-    secretKey: config.secretKey,
-    jwtKey: config.jwtKey,
-    authorizedParties: config.authorizedParties,
-  });
   const cache = config.sessionCache ?? new VerifiedSessionCache();
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token = BEARER.exec(req.headers.authorization ?? "")?.[1];
-    const remembered = token ? cache.get(token) : undefined;
-    if (remembered) {
-      res.locals.auth = { userId: remembered.userId, sessionId: remembered.sessionId } satisfies AuthState;
-      return next();
-    }
-    verifyWithClerk(req, res, (error?: unknown) => {
-      if (error) return next(error);
-      res.locals.auth = rememberVerdict(req, token, cache);
-      next();
-    });
+    const verified = token ? (cache.get(token) ?? (await verifySessionToken(config, token, cache))) : undefined;
+    res.locals.auth = verified?.auth ?? signedOut;
+    next();
   };
 }
 
-function rememberVerdict(req: Request, token: string | undefined, cache: VerifiedSessionCache): AuthState {
-  const auth = getAuth(req);
-  if (!auth.userId) return signedOut;
-  const exp = auth.sessionClaims?.exp;
-  if (token && typeof exp === "number") {
-    cache.remember(token, { userId: auth.userId, sessionId: auth.sessionId ?? null, expiresAtMs: exp * 1000 });
-  }
-  return { userId: auth.userId, sessionId: auth.sessionId ?? null };
+/**
+ * Where the request handed to Clerk claims to come from. Clerk reads the URL only for redirects, handshakes
+ * and satellite domains, none of which a bearer-only request can reach, so nothing here comes from the caller.
+ */
+const VERIFICATION_URL = "http://localhost/";
+
+async function verifySessionToken(
+  config: ClerkAuthConfig,
+  token: string,
+  cache: VerifiedSessionCache,
+): Promise<VerifiedSession | undefined> {
+  const state = await config.clerkClient.authenticateRequest(
+    new Request(VERIFICATION_URL, { headers: { Authorization: `Bearer ${token}` } }),
+    {
+      acceptsToken: "session_token",
+      publishableKey: config.publishableKey,
+      secretKey: config.secretKey,
+      jwtKey: config.jwtKey,
+      authorizedParties: config.authorizedParties,
+    },
+  );
+  // A verdict on any other token (one Clerk refreshed, say) says nothing about the one the caller sent.
+  if (state.status !== "signed-in" || state.token !== token) return undefined;
+  // Clerk's types promise a signed-in object here, but a pending session (sign-up tasks not finished yet)
+  // comes back signed out, as Clerk treats it everywhere by default.
+  const auth: SignedInAuthObject | SignedOutAuthObject = state.toAuth();
+  if (!auth.isAuthenticated) return undefined;
+  const verified: VerifiedSession = {
+    auth: { userId: auth.userId, sessionId: auth.sessionId },
+    expiresAtMs: auth.sessionClaims.exp * 1000,
+  };
+  cache.remember(token, verified);
+  return verified;
 }
 
 /** The verified caller, as clerkAuthMiddleware left it. */

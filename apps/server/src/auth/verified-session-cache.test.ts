@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
 describe("VerifiedSessionCache", () => {
-  const session = (expiresAtMs: number) => ({ userId: "user_1", sessionId: "sess_1", expiresAtMs });
+  const session = (expiresAtMs: number) => ({ auth: { userId: "user_1", sessionId: "sess_1" }, expiresAtMs });
 
   it("answers only for the exact token it was given", () => {
     const cache = new VerifiedSessionCache({ now: () => 1_000 });
     cache.remember("header.payload.signature", session(61_000));
-    expect(cache.get("header.payload.signature")).toMatchObject({ userId: "user_1" });
+    expect(cache.get("header.payload.signature")).toMatchObject({ auth: { userId: "user_1" } });
     expect(cache.get("header.payload.signaturf")).toBeUndefined();
     expect(cache.get("header.payload.signature ")).toBeUndefined();
     expect([cache.hits, cache.misses]).toEqual([1, 2]);

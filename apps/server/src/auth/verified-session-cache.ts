@@ -1,7 +1,12 @@
 import { LRUCache } from "lru-cache";
+import type { AuthState } from "../trpc/context.ts";
 
-/** What a successful verification established, and until when. */
-export type VerifiedSession = { userId: string; sessionId: string | null; expiresAtMs: number };
+/**
+ * What a successful verification established, and until when. It holds the whole auth state handed to
+ * procedures, so whatever that state grows to carry is remembered with it and a hit answers exactly as
+ * the verification did.
+ */
+export type VerifiedSession = { auth: AuthState; expiresAtMs: number };
 
 export type VerifiedSessionCacheOptions = {
   /** Most tokens remembered at once; the least recently used go first. */
@@ -14,8 +19,8 @@ export type VerifiedSessionCacheOptions = {
  * token for a minute pays for one verification, not one per request.
  *
  * Why this is as safe as verifying every time:
- * - keyed by the exact token string: a forged, altered or different token is a different key, so it
- *   is never served from here and goes through Clerk's full verification;
+ * - keyed by the exact token string Clerk verified: a forged, altered or different token is a different
+ *   key, so it is never served from here and goes through Clerk's full verification;
  * - only successful verifications are stored, so a token with the wrong `azp`, a bad signature or
  *   an expired `exp` is never remembered;
  * - an entry is dropped at the token's own `exp` (never later; Clerk's clock-skew allowance is not

@@ -5,7 +5,7 @@ import { SignJWT } from "jose";
 /**
  * A stand-in Clerk instance for offline tests: a publishable key naming a made-up Frontend API host,
  * and an RSA key pair whose public half the server gets as CLERK_JWT_KEY. Tokens signed here have the
- * shape of Clerk's session tokens, so the real clerkMiddleware verifies them without a network call.
+ * shape of Clerk's session tokens, so Clerk's own verification accepts them without a network call.
  */
 export type TestClerkInstance = {
   frontendApi: string;
@@ -38,6 +38,12 @@ export type SessionTokenOptions = {
   /** Seconds from now at which the token becomes valid; positive for a not-yet-valid token. */
   notBeforeInSeconds?: number;
   signWith?: KeyObject;
+  /** Clerk's `sts` claim; `pending` while the user still has sign-up tasks to finish. */
+  sessionStatus?: "active" | "pending";
+  /** The header's key id; the instance's own by default. */
+  kid?: string;
+  /** The header's type; `at+jwt` makes the token look like an OAuth access token. */
+  typ?: string;
 };
 
 /** A session token in the shape Clerk issues (v2 claims), signed RS256 with the instance's key. */
@@ -48,10 +54,10 @@ export async function signSessionToken(instance: TestClerkInstance, options: Ses
     azp: options.azp,
     fva: [0, -1],
     sid: options.sessionId ?? `sess_${options.userId.slice(5)}`,
-    sts: "active",
+    sts: options.sessionStatus ?? "active",
     v: 2,
   })
-    .setProtectedHeader({ alg: "RS256", kid: instance.kid, typ: "JWT" })
+    .setProtectedHeader({ alg: "RS256", kid: options.kid ?? instance.kid, typ: options.typ ?? "JWT" })
     .setIssuer(`https://${instance.frontendApi}`)
     .setSubject(options.userId)
     .setIssuedAt(Math.min(now, nbf))

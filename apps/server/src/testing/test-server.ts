@@ -17,6 +17,8 @@ export type TestServerOptions = {
   clerk: TestClerkInstance;
   /** Clerk Backend API stand-in; without it, lookups go nowhere (port 9 is discard). */
   clerkApiUrl?: string;
+  /** The bound on user.me's lookup in Clerk, to test a stalled Clerk without waiting the default. */
+  clerkLookupTimeoutMs?: number;
   /** Inngest Event API stand-in; without it, sends fail as if Inngest were down. */
   inngestBaseUrl?: string;
   webOrigins?: string[];
@@ -64,6 +66,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
           sessionCache: options.sessionCache,
         },
     clerkClient,
+    clerkLookupTimeoutMs: options.clerkLookupTimeoutMs,
     webhookSigningSecret: TEST_WEBHOOK_SECRET,
     webOrigins,
     webDistDir: options.webDistDir,

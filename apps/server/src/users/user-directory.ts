@@ -31,7 +31,21 @@ export type UserDirectory = {
   ensureUser(userId: string): Promise<User>;
 };
 
-export function createUserDirectory(deps: { db: Db; clerk: ClerkClient | undefined }): UserDirectory {
+/**
+ * How long user.me waits for Clerk's Backend API to look up a user the webhook has not brought yet. Clerk
+ * answers such a lookup in well under a second; past this the person is told to try again instead of
+ * watching a spinner for as long as a stalled connection lasts.
+ */
+export const CLERK_LOOKUP_TIMEOUT_MS = 5_000;
+
+export type UserDirectoryDeps = {
+  db: Db;
+  clerk: ClerkClient | undefined;
+  /** The bound on one lookup in Clerk; CLERK_LOOKUP_TIMEOUT_MS by default. */
+  clerkLookupTimeoutMs?: number | undefined;
+};
+
+export function createUserDirectory(deps: UserDirectoryDeps): UserDirectory {
   return {
     async ensureUser(userId) {
       const stored = await findUserById(deps.db, userId);
@@ -47,20 +61,13 @@ export function createUserDirectory(deps: { db: Db; clerk: ClerkClient | undefin
  * session is already verified, so we ask Clerk for the user and store it through the same upsert as
  * the webhook: the stale guard keeps a later, older webhook from rolling it back.
  */
-async function fetchAndStoreFromClerk(deps: { db: Db; clerk: ClerkClient | undefined }, userId: string): Promise<User> {
+async function fetchAndStoreFromClerk(deps: UserDirectoryDeps, userId: string): Promise<User> {
   if (!deps.clerk) {
     throw new ClerkUnavailableError(
       "This user has not been synced yet and CLERK_SECRET_KEY is not set, so Clerk cannot be asked: set it in .env",
     );
   }
-  let raw: unknown;
-  try {
-    raw = (await deps.clerk.users.getUser(userId)).raw;
-  } catch (error) {
-    if (isClerkAPIResponseError(error) && error.status === 404)
-      throw new UserNotInClerkError(`Clerk has no user ${userId}`);
-    throw new ClerkUnavailableError(`Could not fetch user ${userId} from Clerk's Backend API`, { cause: error });
-  }
+  const raw = await getUserFromClerk(deps.clerk, userId, deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS);
   const parsed = clerkUserJsonSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ClerkUnavailableError(`Clerk returned an unexpected user: ${describeIssues(parsed.error.issues)}`);
@@ -69,4 +76,35 @@ async function fetchAndStoreFromClerk(deps: { db: Db; clerk: ClerkClient | undef
   const stored = await findUserById(deps.db, userId);
   if (!stored) throw new Error(`User ${userId} vanished right after it was stored`);
   return stored;
+}
+
+/**
+ * Clerk's user JSON, or a ClerkUnavailableError saying what went wrong. Clerk's SDK takes no timeout or
+ * abort signal, so the bound is a race: past it the caller gets its answer and the SDK's request is left
+ * to finish or fail on its own, its result unused (a late answer is never stored).
+ */
+async function getUserFromClerk(clerk: ClerkClient, userId: string, timeoutMs: number): Promise<unknown> {
+  const tryAgain = `when looking up ${userId}: try again in a moment`;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    const error = new ClerkUnavailableError(
+      `Clerk's Backend API did not answer within ${timeoutMs / 1000} s ${tryAgain}`,
+    );
+    timer = setTimeout(reject, timeoutMs, error);
+  });
+  try {
+    return (await Promise.race([clerk.users.getUser(userId), timedOut])).raw;
+  } catch (error) {
+    if (error instanceof ClerkUnavailableError) throw error;
+    if (isClerkAPIResponseError(error) && error.status === 404)
+      throw new UserNotInClerkError(`Clerk has no user ${userId}`);
+    // Clerk's SDK reports a network failure (refused, reset, DNS) as an error without an HTTP status.
+    const what =
+      isClerkAPIResponseError(error) && error.status !== undefined
+        ? `Clerk's Backend API failed with HTTP ${error.status}`
+        : "Could not reach Clerk's Backend API";
+    throw new ClerkUnavailableError(`${what} ${tryAgain}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }

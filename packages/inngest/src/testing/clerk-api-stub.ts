@@ -17,8 +17,17 @@ export type ClerkApiStub = {
   failNext(count: number, status: number, options?: { retryAfterSeconds?: number; afterRequests?: number }): void;
   /** Users that exist (found by id) but that the paged list leaves out, as offset paging can. */
   hiddenFromList: Set<string>;
-  /** Runs before each answer: lets a test change Clerk's data in the middle of a listing. */
+  /**
+   * Runs before each answer: lets a test change Clerk's data in the middle of a listing, or stall a request
+   * (a promise that has not settled yet keeps the request open).
+   */
   onRequest: ((path: string) => Promise<void> | void) | undefined;
+  /**
+   * The Set-Cookie values a session refresh (`POST /v1/sessions/:id/refresh`) answers with, as Clerk hands a
+   * fresh session token to a server SDK that refreshes an expired one; unset, the refresh is a 404.
+   */
+  refreshedSessionCookies: string[] | undefined;
+  /** Stops the stub, dropping any request it still holds open. */
   close(): Promise<void>;
 };
 
@@ -40,6 +49,10 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
     }
     if (req.method === "GET" && url.pathname === "/v1/users/count") {
       return sendJson(res, 200, { object: "total_count", total_count: users.size });
+    }
+    const refreshing = req.method === "POST" && /^\/v1\/sessions\/[^/]+\/refresh$/.test(url.pathname);
+    if (refreshing && stub.refreshedSessionCookies) {
+      return sendJson(res, 200, { object: "cookies", cookies: stub.refreshedSessionCookies });
     }
     const userMatch = url.pathname.match(/^\/v1\/users\/([^/]+)$/);
     if (req.method === "GET" && userMatch) {
@@ -66,10 +79,15 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
     requests,
     hiddenFromList,
     onRequest: undefined,
+    refreshedSessionCookies: undefined,
     failNext(count, status, options = {}) {
       failures = { skip: options.afterRequests ?? 0, remaining: count, status, retryAfter: options.retryAfterSeconds };
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
