@@ -1,4 +1,4 @@
-import { readDbEnv } from "@repo/db/env";
+import { type PostgresTimeouts, readDbEnv } from "@repo/db/env";
 import { z } from "zod";
 
 /**
@@ -83,6 +83,7 @@ export type ServerEnv = {
   logLevel: string;
   databaseUrl: string | undefined;
   pgliteDataDir: string;
+  postgresTimeouts: PostgresTimeouts;
   clerk: {
     publishableKey: string | undefined;
     secretKey: string | undefined;
@@ -115,6 +116,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     logLevel: parsed.LOG_LEVEL,
     databaseUrl: db.databaseUrl,
     pgliteDataDir: db.pgliteDataDir,
+    postgresTimeouts: db.postgresTimeouts,
     clerk: {
       publishableKey: parsed.CLERK_PUBLISHABLE_KEY,
       secretKey: parsed.CLERK_SECRET_KEY,

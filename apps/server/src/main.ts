@@ -28,7 +28,7 @@ async function main() {
   const env = readServerEnv();
   logger.level = env.logLevel;
   const dbConfig = dbConfigFromEnv(env);
-  const db = await createDb(dbConfig);
+  const db = await createDb(dbConfig, { logger });
   // The embedded database is migrated on start so `pnpm dev` needs no extra step; Postgres deployments
   // run `pnpm db:migrate` as a release step, so replicas never race on schema changes at boot.
   if (dbConfig.kind !== "postgres") await migrateToLatest(db);

@@ -1,4 +1,5 @@
 export { clerkUserJson } from "./clerk-fixtures.ts";
+export { type PostgresProxy, startPostgresProxy } from "./postgres-proxy.ts";
 export {
   countUsers,
   openTestDatabase,
