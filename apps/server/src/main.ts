@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createClerkClient } from "@clerk/backend";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
-import { migrateToLatest } from "@repo/db/migrate";
+import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
 import { createInngestClient } from "@repo/inngest/client";
 import { config as loadDotenv } from "dotenv";
 import { pino } from "pino";
@@ -32,6 +32,12 @@ async function main() {
   // The embedded database is migrated on start so `pnpm dev` needs no extra step; Postgres deployments
   // run `pnpm db:migrate` as a release step, so replicas never race on schema changes at boot.
   if (dbConfig.kind !== "postgres") await migrateToLatest(db);
+  const pendingMigrations = await findPendingMigrations(db);
+  if (pendingMigrations.length > 0)
+    logger.error(
+      { pendingMigrations, database: describeDb(dbConfig) },
+      "the database is missing migrations this build needs: run `pnpm db:migrate` (/healthz answers 503 until then)",
+    );
 
   const { publishableKey, secretKey, jwtKey, apiUrl, webhookSigningSecret } = env.clerk;
   const clerkClient =
