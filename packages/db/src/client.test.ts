@@ -4,6 +4,7 @@ import { createDb, type Db, type DbLogger, parsePostgresUrl } from "./client.ts"
 import { migrateToLatest } from "./migrate.ts";
 import { type PostgresProxy, startPostgresProxy } from "./testing/postgres-proxy.ts";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "./testing/test-databases.ts";
+import { uncaughtErrorsDuring } from "./testing/uncaught-errors.ts";
 
 describe("createDb", () => {
   it("rejects a malformed DATABASE_URL with a hint and without echoing it", () => {
@@ -62,19 +63,6 @@ function recordingLogger() {
     info: (details, message) => infos.push({ details, message }),
   };
   return { logger, warnings, infos };
-}
-
-/** Errors nothing handled while `during` ran: an unhandled 'error' event on a socket ends a real process. */
-async function uncaughtErrorsDuring(during: (uncaught: unknown[]) => Promise<void>): Promise<unknown[]> {
-  const uncaught: unknown[] = [];
-  const record = (error: unknown) => uncaught.push(error);
-  process.on("uncaughtException", record);
-  try {
-    await during(uncaught);
-  } finally {
-    process.off("uncaughtException", record);
-  }
-  return uncaught;
 }
 
 /** Settles `promise`, and says how long that took. */

@@ -8,3 +8,4 @@ export {
   testDatabaseKinds,
   truncateAll,
 } from "./test-databases.ts";
+export { uncaughtErrorsDuring } from "./uncaught-errors.ts";
