@@ -8,19 +8,22 @@ import type { Logger } from "pino";
  * How long /healthz waits for the database before it answers 503 anyway: a probe that hangs tells a load
  * balancer nothing, so the answer comes within 2 s whatever the database does.
  */
-export const HEALTH_CHECK_DEADLINE_MS = 1_500;
+const HEALTH_CHECK_DEADLINE_MS = 1_500;
 
 export type Health =
   | { status: "ok"; database: "up"; migrations: "applied" }
   | { status: "unavailable"; database: "up"; migrations: "pending"; reason: string }
   | { status: "unavailable"; database: "down"; migrations: "applied" | "unknown"; reason: string };
 
+/** A check's answer, and the error behind it for the log. */
+type Outcome = { health: Health; error?: unknown };
+
 /**
  * 200 when the database answers and has every migration this build knows; 503 with the reason otherwise:
  * what a load balancer needs to route around us, and what an operator needs to see why.
  */
-export function healthHandler(db: Db, logger: Logger, deadlineMs = HEALTH_CHECK_DEADLINE_MS): RequestHandler {
-  const checkHealth = createHealthCheck(db, logger, deadlineMs);
+export function healthHandler(db: Db, logger: Logger): RequestHandler {
+  const checkHealth = createHealthCheck(db, logger, HEALTH_CHECK_DEADLINE_MS);
   return async (_req, res) => {
     const health = await checkHealth();
     res.status(health.status === "ok" ? 200 : 503).json(health);
@@ -33,9 +36,6 @@ export function healthHandler(db: Db, logger: Logger, deadlineMs = HEALTH_CHECK_
  * probe), and the migrations are looked up only until they are all applied, then remembered (a running
  * deployment never loses a migration).
  */
-/** A check's answer, and the error behind it for the log. */
-type Outcome = { health: Health; error?: unknown };
-
 function createHealthCheck(db: Db, logger: Logger, deadlineMs: number): () => Promise<Health> {
   let migrationsApplied = false;
   let running: Promise<Outcome> | undefined;
