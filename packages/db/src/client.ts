@@ -97,8 +97,10 @@ function createPostgresPool(config: DbConfig & { kind: "postgres" }, logger: DbL
     // When Postgres cannot even answer with a cancellation (the host is gone, the network is
     // partitioned), the client stops waiting a little later.
     query_timeout: statementTimeoutMs > 0 ? statementTimeoutMs + CANCELLATION_GRACE_MS : 0,
-    // Lets the kernel notice a peer that vanished without closing the connection.
+    // Without a statement timeout (0), the kernel's keepalive probes still find, in minutes rather than
+    // never, a server that vanished without closing the connection.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   // Connections closing because the pool is shutting down may still hear Postgres end them: not news.
   const incidents = reportConnectionIncidents(logger, describeDb(config), () => pool.ending);
