@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.clerkAuth?.publishableKey));
 
-  app.get("/healthz", healthHandler(deps.db));
+  app.get("/healthz", healthHandler(deps.db, deps.logger));
 
   // Before any JSON parser: the signature covers the raw bytes.
   app.use("/api/webhooks/clerk", createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }));

@@ -138,6 +138,12 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ ...production, ...override })).not.toThrow(/sk_live_oops|s3cret|topsecret/);
   });
 
+  it("reports a bad database setting like its own, one line naming it", () => {
+    expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: "soon" })).toEqual([
+      expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/),
+    ]);
+  });
+
   it("takes a reconciliation schedule, with or without a time zone, and rejects one that is not cron", () => {
     expect(readServerEnv({ USERS_RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
       "TZ=Europe/Paris 0 3 * * *",

@@ -1,4 +1,4 @@
-import { readDbEnv } from "@repo/db/env";
+import { type DbEnv, DbEnvError, type PostgresTimeouts, readDbEnv } from "@repo/db/env";
 import { z } from "zod";
 
 /**
@@ -123,6 +123,7 @@ export type ServerEnv = {
   logLevel: string;
   databaseUrl: string | undefined;
   pgliteDataDir: string;
+  postgresTimeouts: PostgresTimeouts;
   clerk: {
     publishableKey: string | undefined;
     secretKey: string | undefined;
@@ -160,7 +161,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
   }
   const parsed = result.data;
   const isProduction = parsed.NODE_ENV === "production";
-  const db = readDbEnv(env);
+  const db = readDbSettings(env);
   const inngestDev = readInngestDevMode(parsed.INNGEST_DEV);
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
@@ -169,6 +170,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     logLevel: parsed.LOG_LEVEL,
     databaseUrl: db.databaseUrl,
     pgliteDataDir: db.pgliteDataDir,
+    postgresTimeouts: db.postgresTimeouts,
     clerk: {
       publishableKey: parsed.CLERK_PUBLISHABLE_KEY,
       secretKey: parsed.CLERK_SECRET_KEY,
@@ -196,6 +198,16 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
       serveOriginSet: parsed.INNGEST_SERVE_ORIGIN !== undefined,
     });
   return serverEnv;
+}
+
+/** The database's settings (packages/db validates them), with their problems reported like ours. */
+function readDbSettings(env: NodeJS.ProcessEnv): DbEnv {
+  try {
+    return readDbEnv(env);
+  } catch (error) {
+    if (error instanceof DbEnvError) throw new EnvError("Invalid server settings:", error.problems);
+    throw error;
+  }
 }
 
 /**

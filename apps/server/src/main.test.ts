@@ -1,53 +1,21 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createDb } from "@repo/db/client";
-import { clerkUserJson } from "@repo/db/testing";
+import { migrateToLatest } from "@repo/db/migrate";
+import { clerkUserJson, openTestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { signClerkWebhook } from "./testing/clerk-webhooks.ts";
+import { startServerProcess } from "./testing/server-process.ts";
 import { TEST_WEBHOOK_SECRET } from "./testing/test-server.ts";
-
-const mainPath = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-/** Starts the real entry point as a deployment would, configured only by environment variables. */
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", mainPath], {
-    env: { PATH: process.env.PATH ?? "", CLERK_TELEMETRY_DISABLED: "1", PORT: "0", HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const listening = new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const url = /server listening on (http:\/\/[\w.:[\]-]+)/.exec(output)?.[1];
-      if (url) {
-        clearInterval(poll);
-        resolve(url.replace("localhost", "127.0.0.1"));
-      }
-    }, 50);
-    exited.then(() => {
-      clearInterval(poll);
-      reject(new Error(`server exited before listening:\n${output}`));
-    });
-  });
-  return { child, exited, listening, output: () => output };
-}
 
 describe("main.ts", () => {
   it("starts from the environment, serves, and on SIGTERM exits 0 having closed the database", async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), "pglite-main-")), "db");
-    const server = startServer({ PGLITE_DATA_DIR: dataDir });
+    const server = startServerProcess({ PGLITE_DATA_DIR: dataDir });
     const url = await server.listening;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // Development logs are lines a person reads, not JSON.
@@ -73,7 +41,7 @@ describe("main.ts", () => {
       }, 1500);
     });
     await new Promise<void>((resolve) => slowInngest.listen(0, "127.0.0.1", resolve));
-    const server = startServer({
+    const server = startServerProcess({
       PGLITE_DATA_DIR: join(mkdtempSync(join(tmpdir(), "pglite-main-")), "db"),
       CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
       INNGEST_EVENT_KEY: "test-event-key",
@@ -99,7 +67,7 @@ describe("main.ts", () => {
   });
 
   it("refuses to start in production without its settings: one plain line per problem, never a value", async () => {
-    const server = startServer({
+    const server = startServerProcess({
       NODE_ENV: "production",
       CLERK_SECRET_KEY: "sk_live_do-not-print-me",
       CLERK_WEBHOOK_SIGNING_SECRET: TEST_WEBHOOK_SECRET,
@@ -120,5 +88,26 @@ describe("main.ts", () => {
     ]);
     expect(server.output()).not.toContain("do-not-print-me");
     expect(server.output()).not.toContain(TEST_WEBHOOK_SECRET);
+  });
+});
+
+describe.runIf(testDatabaseKinds().includes("postgres"))("main.ts on an unmigrated database on postgres", () => {
+  it("says at start-up to run pnpm db:migrate, and /healthz is 503 until it has run", async () => {
+    const t = await openTestDatabase("postgres", { migrate: false });
+    const server = startServerProcess({ DATABASE_URL: t.databaseUrl as string });
+    try {
+      const url = await server.listening;
+      expect(server.output()).toMatch(/missing migrations this build needs: run `pnpm db:migrate`/);
+      const before = await fetch(`${url}/healthz`);
+      expect(before.status).toBe(503);
+      expect(await before.json()).toMatchObject({ database: "up", migrations: "pending" });
+
+      await migrateToLatest(t.db);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      await t.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
-import { migrateToLatest } from "@repo/db/migrate";
+import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
 import { createAppFromSettings } from "./app-from-settings.ts";
 import { EnvError, readServerEnv } from "./env.ts";
 import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";
@@ -23,10 +23,16 @@ async function main() {
   const env = readServerEnv(readSettingsSource(fileURLToPath(new URL("../../../.env", import.meta.url))));
   const logger = await createLogger({ level: env.logLevel, pretty: env.nodeEnv !== "production" });
   const dbConfig = dbConfigFromEnv(env);
-  const db = await createDb(dbConfig);
+  const db = await createDb(dbConfig, { logger });
   // The embedded database is migrated on start so `pnpm dev` needs no extra step; Postgres deployments
   // run `pnpm db:migrate` as a release step, so replicas never race on schema changes at boot.
   if (dbConfig.kind !== "postgres") await migrateToLatest(db);
+  const pendingMigrations = await findPendingMigrations(db);
+  if (pendingMigrations.length > 0)
+    logger.error(
+      { pendingMigrations, database: describeDb(dbConfig) },
+      "the database is missing migrations this build needs: run `pnpm db:migrate` (/healthz answers 503 until then)",
+    );
 
   const app = createAppFromSettings(env, { db, logger });
   const server = await listenWithGracefulShutdown(app, {

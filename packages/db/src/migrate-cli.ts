@@ -2,7 +2,10 @@ import { createDb, dbConfigFromEnv, describeDb } from "./client.ts";
 import { readDbEnv } from "./env.ts";
 import { migrateToLatest } from "./migrate.ts";
 
-const config = dbConfigFromEnv(readDbEnv());
+const env = readDbEnv();
+// A migration may rewrite a large table: the statement timeout sized for requests must not cancel it
+// halfway. The connect timeout still applies, so an unreachable database fails the release step quickly.
+const config = dbConfigFromEnv({ ...env, postgresTimeouts: { ...env.postgresTimeouts, statementTimeoutMs: 0 } });
 const db = await createDb(config);
 try {
   const { applied } = await migrateToLatest(db);

@@ -52,7 +52,9 @@ type StepOp = { id: string; op: string; data?: unknown; error?: unknown };
 
 /**
  * Plays Inngest's executor for one run: calls the function over HTTP, feeds each step's result back in,
- * and repeats until the function finishes, as Inngest does between steps. Returns the final response.
+ * and repeats until the function finishes, as Inngest does between steps. Returns the final response;
+ * a step that threw ends the attempt there (206 with a StepError op), and `noRetry` says whether Inngest
+ * would try again.
  */
 export async function driveInngestRun(options: {
   serveUrl: string;
@@ -61,7 +63,7 @@ export async function driveInngestRun(options: {
   event: SentEvent;
   signingKey: string | undefined;
   maxCalls?: number;
-}): Promise<{ status: number; body: unknown; calls: number }> {
+}): Promise<{ status: number; body: unknown; calls: number; noRetry: boolean }> {
   const steps: Record<string, { type: "data"; data: unknown }> = {};
   const event = { ...options.event, id: options.event.id ?? "evt_test", ts: options.event.ts ?? Date.now() };
   const url = new URL(options.serveUrl);
@@ -85,11 +87,18 @@ export async function driveInngestRun(options: {
     if (options.signingKey) headers["X-Inngest-Signature"] = signInngestRequest(body, options.signingKey);
     const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
     const responseBody = await response.json().catch(() => null);
-    if (response.status !== 206) return { status: response.status, body: responseBody, calls: call };
+    const outcome = {
+      status: response.status,
+      body: responseBody,
+      calls: call,
+      noRetry: response.headers.get("x-inngest-no-retry") === "true",
+    };
+    if (response.status !== 206) return outcome;
     url.searchParams.set("stepId", "step");
     for (const op of responseBody as StepOp[]) {
       if (op.op === "StepPlanned") url.searchParams.set("stepId", op.id);
       else if (op.op === "StepRun" || op.op === "Step") steps[op.id] = { type: "data", data: op.data };
+      else if (op.op === "StepError" || op.op === "StepFailed") return outcome;
       else throw new Error(`Unexpected step op ${op.op}`);
     }
   }

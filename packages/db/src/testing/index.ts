@@ -1,4 +1,5 @@
 export { clerkUserJson } from "./clerk-fixtures.ts";
+export { type PostgresProxy, startPostgresProxy } from "./postgres-proxy.ts";
 export {
   countUsers,
   openTestDatabase,
@@ -7,3 +8,4 @@ export {
   testDatabaseKinds,
   truncateAll,
 } from "./test-databases.ts";
+export { uncaughtErrorsDuring } from "./uncaught-errors.ts";

@@ -24,13 +24,18 @@ export function testDatabaseKinds(): TestDatabaseKind[] {
 }
 
 /**
- * A fresh, migrated database of the given kind. Postgres tests get a throwaway database of their own,
- * dropped on close, so parallel test files and repeated runs never see each other's rows.
+ * A fresh, migrated database of the given kind (unmigrated with `migrate: false`, as a deployment that
+ * skipped `pnpm db:migrate` has). Postgres tests get a throwaway database of their own, dropped on close,
+ * so parallel test files and repeated runs never see each other's rows.
  */
-export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
+export async function openTestDatabase(
+  kind: TestDatabaseKind,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
   if (kind === "pglite") {
     const db = await createDb({ kind: "pglite-memory" });
-    await migrateToLatest(db);
+    if (migrate) await migrateToLatest(db);
     return { kind, db, databaseUrl: undefined, close: () => db.destroy() };
   }
   const serverUrl = readDbEnv().databaseUrl;
@@ -41,7 +46,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = await createDb({ kind: "postgres", databaseUrl: url.toString(), maxConnections: 20 });
-  await migrateToLatest(db);
+  if (migrate) await migrateToLatest(db);
   return {
     kind,
     db,
