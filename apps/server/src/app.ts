@@ -39,6 +39,8 @@ export type AppDeps = {
   webDistDir?: string | undefined;
   /** Cron schedule of the Clerk reconciliation (default daily). */
   reconcileSchedule?: string | undefined;
+  /** When a reconciliation stops instead of tombstoning (default: more than 10% and more than 10 users). */
+  reconcileTombstoneLimit?: { share: number; minUsers: number } | undefined;
 };
 
 const INNGEST_SERVE_PATH = "/api/inngest";
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
         db: deps.db,
         clerk: deps.clerkClient,
         reconcileSchedule: deps.reconcileSchedule,
+        reconcileTombstoneLimit: deps.reconcileTombstoneLimit,
       }),
     }),
   );

@@ -144,6 +144,17 @@ describe("readServerEnv", () => {
     ]);
   });
 
+  it("takes the reconciliation's tombstone limit, 10% and 10 users unless told otherwise", () => {
+    expect(readServerEnv({}).reconcileTombstoneLimit).toEqual({ share: 0.1, minUsers: 10 });
+    expect(
+      readServerEnv({ USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "0.5", USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: "100" })
+        .reconcileTombstoneLimit,
+    ).toEqual({ share: 0.5, minUsers: 100 });
+    expect(problemsOf({ USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "10%" })).toEqual([
+      expect.stringMatching(/^USERS_RECONCILE_MAX_TOMBSTONE_SHARE must be a fraction from 0 to 1/),
+    ]);
+  });
+
   it("takes a reconciliation schedule, with or without a time zone, and rejects one that is not cron", () => {
     expect(readServerEnv({ USERS_RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
       "TZ=Europe/Paris 0 3 * * *",

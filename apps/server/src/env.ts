@@ -1,4 +1,5 @@
 import { type DbEnv, DbEnvError, type PostgresTimeouts, readDbEnv } from "@repo/db/env";
+import { DEFAULT_TOMBSTONE_LIMIT } from "@repo/inngest/reconcile";
 import { z } from "zod";
 
 /**
@@ -15,6 +16,9 @@ const optionalString = z
 
 const fromClerkDashboard = (where: string) => `copy it from the Clerk dashboard (${where})`;
 const fromInngestDashboard = (where: string) => `copy it from the Inngest dashboard (${where})`;
+
+const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live users)";
+const USER_COUNT = "must be a whole number of users";
 
 const serverEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -67,6 +71,12 @@ const serverEnvSchema = z.object({
   INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
   INNGEST_SERVE_ORIGIN: optionalString.pipe(originSchema("INNGEST_SERVE_ORIGIN").optional()),
   WEB_DIST_DIR: optionalString,
+  USERS_RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(
+    z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION),
+  ),
+  USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: numberSetting(
+    z.number({ message: USER_COUNT }).int(USER_COUNT).nonnegative(USER_COUNT),
+  ),
   USERS_RECONCILE_CRON: optionalString.pipe(
     z
       .string()
@@ -77,6 +87,17 @@ const serverEnvSchema = z.object({
       .optional(),
   ),
 });
+
+/** A number given as text; unset or empty leaves it undefined. */
+function numberSetting(schema: z.ZodNumber) {
+  return optionalString.pipe(
+    z
+      .string()
+      .transform((value) => Number(value))
+      .pipe(schema)
+      .optional(),
+  );
+}
 
 /** An origin (scheme, host, port) such as https://app.example.com: CORS and `azp` compare it exactly. */
 function originSchema(name: string) {
@@ -136,6 +157,11 @@ export type ServerEnv = {
   inngest: InngestSettings;
   webDistDir: string | undefined;
   reconcileSchedule: string | undefined;
+  /**
+   * A reconciliation that would tombstone more than `share` of the live users and more than `minUsers`
+   * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/reconcile.
+   */
+  reconcileTombstoneLimit: { share: number; minUsers: number };
 };
 
 /** The settings could not be used; `problems` holds one line per problem, for a person to read. */
@@ -190,6 +216,10 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     },
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: parsed.USERS_RECONCILE_CRON,
+    reconcileTombstoneLimit: {
+      share: parsed.USERS_RECONCILE_MAX_TOMBSTONE_SHARE ?? DEFAULT_TOMBSTONE_LIMIT.share,
+      minUsers: parsed.USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS ?? DEFAULT_TOMBSTONE_LIMIT.minUsers,
+    },
   };
   if (!isProduction && inngestDev.problem) throw new EnvError("Invalid server settings:", [inngestDev.problem]);
   if (isProduction)

@@ -37,15 +37,32 @@ export interface ReconciliationRunsTable {
   id: Generated<number>;
   started_at: DefaultedTimestamp;
   finished_at: Timestamp | null;
-  status: "running" | "succeeded" | "failed";
+  /** `stopped`: the run would have tombstoned too many users, so it tombstoned none (see `error`). */
+  status: "running" | "succeeded" | "failed" | "stopped";
   trigger: string;
   listed: Generated<number>;
   created: Generated<number>;
   updated: Generated<number>;
   unchanged: Generated<number>;
   tombstoned: Generated<number>;
+  /** Why the run failed or stopped. */
   error: string | null;
+  /** The Inngest run that owns this row (null for the command line). */
+  inngest_run_id: string | null;
+  /** Whoever started the run allowed it to tombstone more than the usual share of users. */
+  mass_tombstone_allowed: Generated<boolean>;
+  /** Live users when the run checked, before tombstoning anyone (null: it did not get that far). */
+  live_users: number | null;
+  /** Live users the complete listing did not see: at most this many would be tombstoned. */
+  tombstone_candidates: number | null;
+  /** Users Clerk returned that could not be stored, so were left as they were. */
+  skipped: Generated<number>;
+  /** The first of the skipped users, by id and reason (never their data). */
+  skipped_users: ColumnType<SkippedUser[], string | undefined, string>;
 }
+
+/** A user Clerk returned that the run could not store, and why. */
+export type SkippedUser = { id: string; reason: string };
 
 export interface Database {
   users: UsersTable;

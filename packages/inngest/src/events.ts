@@ -12,9 +12,13 @@ export const clerkUserCreated = eventType("clerk/user.created", { schema: clerkU
 export const clerkUserUpdated = eventType("clerk/user.updated", { schema: clerkUserJsonSchema });
 export const clerkUserDeleted = eventType("clerk/user.deleted", { schema: clerkDeletedUserSchema });
 
-/** Asks for a reconciliation of the users table against Clerk's Backend API now, not at the next cron. */
+/**
+ * Asks for a reconciliation of the users table against Clerk's Backend API now, not at the next cron.
+ * `allowMassTombstone: true` lets this one run tombstone more users than the limit allows, after a
+ * run stopped for it and the deletions in Clerk turned out to be real.
+ */
 export const usersReconcileRequested = eventType("app/users.reconcile.requested", {
-  schema: z.object({ reason: z.string().optional() }),
+  schema: z.object({ reason: z.string().optional(), allowMassTombstone: z.boolean().optional() }),
 });
 
 /** The Clerk webhook types we forward, by Clerk's name (`user.created`) */

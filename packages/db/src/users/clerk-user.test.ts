@@ -39,12 +39,31 @@ describe("clerkUserJsonSchema", () => {
     ["missing id", { id: undefined }, /id/],
     ["missing updated_at", { updated_at: undefined }, /updated_at/],
     ["updated_at as a string", { updated_at: "yesterday" }, /updated_at/],
+    ["updated_at past the last date JavaScript holds", { updated_at: 8_640_000_000_000_001 }, /updated_at/],
     ["email list without the primary", { email_addresses: [] }, /primary_email_address_id: names idn_/],
     ["email_addresses not a list", { email_addresses: "ada@example.org" }, /email_addresses/],
   ])("rejects %s, naming the field", (_name, override, message) => {
     const result = clerkUserJsonSchema.safeParse({ ...clerkUserJson(), ...override });
     expect(result.success).toBe(false);
     expect(() => parseClerkUser({ ...clerkUserJson(), ...override })).toThrow(message);
+  });
+
+  it.each([
+    ["a NUL in a name", { first_name: "Ada\u0000" }, /first_name: contains a NUL character/],
+    ["a NUL in a metadata key", { public_metadata: { "pl\u0000an": "free" } }, /public_metadata: a key contains a NUL/],
+    [
+      "a lone surrogate deep in metadata",
+      { public_metadata: { a: [{ b: "\uD800" }] } },
+      /public_metadata\.a\.0\.b: .*lone/,
+    ],
+    ["a lone low surrogate in the username", { username: "x\uDC00" }, /username: contains a lone UTF-16 surrogate/],
+  ])("rejects %s, which Postgres cannot store, naming the field", (_name, override, message) => {
+    expect(() => parseClerkUser({ ...clerkUserJson(), ...override })).toThrow(message);
+  });
+
+  it("accepts text Postgres can store, emoji (surrogate pairs) included", () => {
+    const user = clerkUserJson({ first_name: "Ada \u{1F680}", public_metadata: { "\u{1F600}": ["\u00e9"] } });
+    expect(parseClerkUser(user).first_name).toBe("Ada \u{1F680}");
   });
 });
 

@@ -8,7 +8,9 @@ import { z } from "zod";
  * No transforms here: Inngest validates events with this schema and requires input and output types
  * to match. Clerk sends null for absent values; `nullish` also accepts a field left out.
  */
-const epochMillis = z.number().int().nonnegative();
+// At most the last instant a JavaScript Date can hold: a later one becomes an Invalid Date, which no
+// database column takes.
+const epochMillis = z.number().int().nonnegative().max(8_640_000_000_000_000);
 
 export const clerkEmailAddressSchema = z.looseObject({
   id: z.string().min(1),
@@ -39,9 +41,52 @@ export const clerkUserJsonSchema = z
         message: `names ${primaryId}, which is not in email_addresses`,
       });
     }
-  });
+  })
+  .superRefine(refuseUnstorableText);
 
 export type ClerkUserJson = z.infer<typeof clerkUserJsonSchema>;
+
+type StoredClerkFields = Pick<ClerkUserJson, "id" | "email_addresses" | "primary_email_address_id"> &
+  Partial<Record<"username" | "first_name" | "last_name" | "image_url" | "public_metadata", unknown>>;
+
+/**
+ * Refuses text Postgres cannot keep, in the fields a sync stores: a NUL (U+0000) fails in text and
+ * jsonb alike, and a lone UTF-16 surrogate fails in jsonb and is silently replaced in text. Refused
+ * here, naming the field, so such a user fails on its own instead of failing the batch it came in.
+ */
+function refuseUnstorableText(user: StoredClerkFields, ctx: z.RefinementCtx) {
+  const primary = user.email_addresses.findIndex((a) => a.id === user.primary_email_address_id);
+  const stored: [PropertyKey[], unknown][] = [
+    ...(["id", "username", "first_name", "last_name", "image_url"] as const).map((field): [PropertyKey[], unknown] => [
+      [field],
+      user[field],
+    ]),
+    [["email_addresses", primary, "email_address"], user.email_addresses[primary]?.email_address],
+    [["public_metadata"], user.public_metadata],
+  ];
+  // Iterative, not recursive: metadata nests as deep as its sender likes.
+  for (let next = stored.pop(); next; next = stored.pop()) {
+    const [path, value] = next;
+    if (typeof value === "string") {
+      const problem = describeUnstorableText(value);
+      if (problem) ctx.addIssue({ code: "custom", path, message: problem });
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, child] of Object.entries(value)) {
+        const keyProblem = describeUnstorableText(key);
+        if (keyProblem) ctx.addIssue({ code: "custom", path, message: `a key ${keyProblem}` });
+        stored.push([[...path, key], child]);
+      }
+    }
+  }
+}
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function describeUnstorableText(text: string): string | undefined {
+  if (text.includes("\u0000")) return "contains a NUL character (U+0000), which Postgres cannot store";
+  if (loneSurrogate.test(text)) return "contains a lone UTF-16 surrogate, which is not valid Unicode";
+  return undefined;
+}
 
 /** The `data` of Clerk's `user.deleted` webhook: `{ id, object: "user", deleted: true }`. */
 export const clerkDeletedUserSchema = z.looseObject({

@@ -1,4 +1,4 @@
-export type { ReconciliationRun, User } from "../schema.ts";
+export type { ReconciliationRun, SkippedUser, User } from "../schema.ts";
 export {
   type ClerkDeletedUser,
   type ClerkUserJson,
@@ -13,15 +13,19 @@ export {
 } from "./clerk-user.ts";
 export {
   addCounts,
+  checkTombstoneCandidates,
   emptyCounts,
-  failRunningReconciliation,
+  failInngestReconciliationRun,
   findLatestReconciliationRun,
   findUsersNotListedSince,
   finishReconciliationRun,
   markUsersListed,
   ReconciliationAlreadyRunningError,
   type ReconciliationCounts,
+  type RunStartOptions,
+  SKIPPED_USERS_NAMED,
   startReconciliationRun,
+  type TombstoneCheck,
 } from "./reconciliation.ts";
 export {
   findUserById,

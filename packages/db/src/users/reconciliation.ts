@@ -1,5 +1,5 @@
-import { type Kysely, sql } from "kysely";
-import type { Database, ReconciliationRun } from "../schema.ts";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import type { Database, ReconciliationRun, SkippedUser } from "../schema.ts";
 
 type Executor = Kysely<Database>;
 
@@ -40,8 +40,19 @@ export class ReconciliationAlreadyRunningError extends Error {
  */
 const ABANDONED_AFTER = "6 hours";
 
+export type RunStartOptions = {
+  /** The Inngest run doing the work, so its failure handler can find this row (none for the command line). */
+  inngestRunId?: string;
+  /** Whoever started it allowed more tombstones than the usual share (recorded for the audit trail). */
+  massTombstoneAllowed?: boolean;
+};
+
 /** Records the start of a run; refuses while another one is running (one at a time, by a unique index). */
-export async function startReconciliationRun(db: Executor, trigger: string): Promise<ReconciliationRun> {
+export async function startReconciliationRun(
+  db: Executor,
+  trigger: string,
+  options: RunStartOptions = {},
+): Promise<ReconciliationRun> {
   await db
     .updateTable("reconciliation_runs")
     .set({ status: "failed", finished_at: sql`now()`, error: `abandoned: did not finish within ${ABANDONED_AFTER}` })
@@ -51,7 +62,12 @@ export async function startReconciliationRun(db: Executor, trigger: string): Pro
   try {
     return await db
       .insertInto("reconciliation_runs")
-      .values({ status: "running", trigger })
+      .values({
+        status: "running",
+        trigger,
+        inngest_run_id: options.inngestRunId ?? null,
+        mass_tombstone_allowed: options.massTombstoneAllowed ?? false,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
@@ -67,17 +83,39 @@ export async function startReconciliationRun(db: Executor, trigger: string): Pro
   }
 }
 
+/** How many skipped users a run's row names; the count covers them all. */
+export const SKIPPED_USERS_NAMED = 100;
+
 export async function finishReconciliationRun(
   db: Executor,
   runId: number,
-  outcome: { status: "succeeded" | "failed"; counts: ReconciliationCounts; error?: string },
+  outcome: {
+    status: "succeeded" | "failed" | "stopped";
+    counts: ReconciliationCounts;
+    error?: string;
+    skippedUsers?: readonly SkippedUser[];
+  },
 ): Promise<void> {
+  const skipped = [...new Map((outcome.skippedUsers ?? []).map((user) => [user.id, user])).values()];
   await db
     .updateTable("reconciliation_runs")
-    .set({ ...outcome.counts, status: outcome.status, error: outcome.error ?? null, finished_at: sql`now()` })
+    .set({
+      ...outcome.counts,
+      status: outcome.status,
+      error: outcome.error ?? null,
+      skipped: skipped.length,
+      // Escaped, because what made a user unstorable may be in its id too, and must not fail this write.
+      skipped_users: JSON.stringify(
+        skipped.slice(0, SKIPPED_USERS_NAMED).map(({ id, reason }) => ({ id: escaped(id), reason: escaped(reason) })),
+      ),
+      finished_at: sql`now()`,
+    })
     .where("id", "=", runId)
     .execute();
 }
+
+/** The text with NULs, lone surrogates, quotes and backslashes written as JSON escapes. */
+const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
 
 export async function findLatestReconciliationRun(db: Executor): Promise<ReconciliationRun | undefined> {
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
@@ -99,19 +137,62 @@ export async function findUsersNotListedSince(db: Executor, runStartedAt: Date, 
     .selectFrom("users")
     .select("id")
     .where("deleted_at", "is", null)
-    .where("clerk_created_at", "<", runStartedAt)
-    .where((eb) => eb.or([eb("last_listed_at", "is", null), eb("last_listed_at", "<", runStartedAt)]))
+    .where((eb) => wasNotListedSince(eb, runStartedAt))
     .orderBy("id")
     .limit(limit)
     .execute();
   return rows.map((row) => row.id);
 }
 
-/** Records that the running reconciliation failed for good (its retries are exhausted). */
-export async function failRunningReconciliation(db: Executor, error: string): Promise<void> {
+/** The condition findUsersNotListedSince adds to "live": in one place, so the count agrees with the list. */
+function wasNotListedSince(eb: ExpressionBuilder<Database, "users">, runStartedAt: Date) {
+  return eb.and([
+    eb("clerk_created_at", "<", runStartedAt),
+    eb.or([eb("last_listed_at", "is", null), eb("last_listed_at", "<", runStartedAt)]),
+  ]);
+}
+
+export type TombstoneCheck = { liveUsers: number; candidates: number };
+
+/**
+ * Counts, before anyone is tombstoned, the live users and the candidates for a tombstone (the live
+ * users findUsersNotListedSince would return), and records both on the run.
+ */
+export async function checkTombstoneCandidates(
+  db: Executor,
+  runId: number,
+  runStartedAt: Date,
+): Promise<TombstoneCheck> {
+  const counts = await db
+    .selectFrom("users")
+    .select((eb) => [
+      eb.fn.countAll<string>().as("live"),
+      eb.fn
+        .countAll<string>()
+        .filterWhere((eb) => wasNotListedSince(eb, runStartedAt))
+        .as("candidates"),
+    ])
+    .where("deleted_at", "is", null)
+    .executeTakeFirstOrThrow();
+  const check = { liveUsers: Number(counts.live), candidates: Number(counts.candidates) };
+  await db
+    .updateTable("reconciliation_runs")
+    .set({ live_users: check.liveUsers, tombstone_candidates: check.candidates })
+    .where("id", "=", runId)
+    .execute();
+  return check;
+}
+
+/**
+ * Records that the reconciliation of this Inngest run failed for good (its retries are exhausted). Only
+ * that run's row: another run may be going meanwhile (`pnpm users:backfill`, or one that started after
+ * this one was taken for abandoned), and it is not this failure's to end.
+ */
+export async function failInngestReconciliationRun(db: Executor, inngestRunId: string, error: string): Promise<void> {
   await db
     .updateTable("reconciliation_runs")
     .set({ status: "failed", error, finished_at: sql`now()` })
+    .where("inngest_run_id", "=", inngestRunId)
     .where("status", "=", "running")
     .execute();
 }

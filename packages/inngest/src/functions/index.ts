@@ -1,6 +1,7 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
+import type { TombstoneLimit } from "../reconcile/tombstone-limit.ts";
 import { createReconcileUsersFunction } from "./reconcile-users.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
 
@@ -10,13 +11,16 @@ export type FunctionDeps = {
   clerk?: ClerkClient | undefined;
   /** Cron schedule of the reconciliation (UTC); daily at 03:00 by default. */
   reconcileSchedule?: string | undefined;
+  /** Above this, a reconciliation stops before tombstoning anyone; DEFAULT_TOMBSTONE_LIMIT by default. */
+  reconcileTombstoneLimit?: TombstoneLimit | undefined;
 };
 
 /** Every Inngest function this app serves, bound to its dependencies. */
 export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
   const sync = [createUpsertClerkUserFunction(inngest, deps), createTombstoneClerkUserFunction(inngest, deps)];
   if (!deps.clerk) return sync;
-  return [...sync, createReconcileUsersFunction(inngest, { db: deps.db, clerk: deps.clerk }, deps.reconcileSchedule)];
+  const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };
+  return [...sync, createReconcileUsersFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
 }
 
 export { DEFAULT_RECONCILE_CRON } from "./reconcile-users.ts";

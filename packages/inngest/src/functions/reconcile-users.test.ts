@@ -1,15 +1,19 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { InngestTestEngine, mockCtx } from "@inngest/test";
+import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import {
-  failRunningReconciliation,
   findLatestReconciliationRun,
   findUserById,
+  startReconciliationRun,
   upsertUsersFromClerk,
   userSyncRowFromClerk,
 } from "@repo/db/users";
 import { RetryAfterError } from "inngest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInngestClient } from "../client.ts";
+import { serve } from "inngest/node";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../client.ts";
 import { ClerkRateLimitedError } from "../reconcile/clerk-user-list.ts";
 import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
 import { runFunction, silentLogger } from "../testing/run-function.ts";
@@ -18,27 +22,46 @@ import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-u
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {
   let t: TestDatabase;
   let stub: ClerkApiStub;
+  let inngest: InngestClient;
   let fn: ReturnType<typeof createReconcileUsersFunction>;
 
   beforeAll(async () => {
     t = await openTestDatabase(kind);
     stub = await startClerkApiStub();
     const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
-    fn = createReconcileUsersFunction(createInngestClient({ isDev: true, logger: silentLogger() }), {
-      db: t.db,
-      clerk,
-    });
+    inngest = createInngestClient({ isDev: true, logger: silentLogger() });
+    fn = createReconcileUsersFunction(inngest, { db: t.db, clerk });
   });
   afterAll(async () => {
     await stub.close();
     await t.close();
   });
+  beforeEach(async () => {
+    await truncateAll(t.db);
+    stub.users.clear();
+    stub.requests.length = 0;
+    stub.failNext(0, 500);
+  });
 
-  it("pages through Clerk one step a page, tombstones the missing, and records the run", async () => {
-    for (let i = 0; i < 1001; i++) {
+  function seedClerk(count: number) {
+    for (let i = 0; i < count; i++) {
       const user = clerkUserJson();
       stub.users.set(user.id, user);
     }
+  }
+
+  /** Users this app has stored (from webhooks) that Clerk's listing does not return. */
+  async function seedUsersMissingFromClerk(count: number) {
+    const users = Array.from({ length: count }, () => clerkUserJson());
+    await upsertUsersFromClerk(t.db, users.map(userSyncRowFromClerk));
+    return users;
+  }
+
+  const countTombstones = async () =>
+    (await t.db.selectFrom("users").select("id").where("deleted_at", "is not", null).execute()).length;
+
+  it("pages through Clerk one step a page, tombstones the missing, and records the run", async () => {
+    seedClerk(1001);
     const gone = clerkUserJson();
     await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(gone)]);
 
@@ -47,22 +70,152 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
       data: { reason: "test" },
     });
     expect(error).toBeUndefined();
-    expect(result).toEqual({ listed: 1001, created: 1001, updated: 0, unchanged: 0, tombstoned: 1 });
+    expect(result).toEqual({
+      status: "succeeded",
+      listed: 1001,
+      created: 1001,
+      updated: 0,
+      unchanged: 0,
+      tombstoned: 1,
+      skipped: 0,
+    });
     expect((await findUserById(t.db, gone.id))?.deleted_at).toBeInstanceOf(Date);
     expect(await findLatestReconciliationRun(t.db)).toMatchObject({
       status: "succeeded",
       trigger: "requested",
       tombstoned: 1,
+      live_users: 1002,
+      tombstone_candidates: 1,
     });
   });
+
+  it("stops without tombstoning anyone when most users are missing (another instance's key)", async () => {
+    seedClerk(3); // the other instance's users
+    await seedUsersMissingFromClerk(40);
+    for (const event of [
+      { name: "app/users.reconcile.requested", data: {} },
+      { name: "inngest/scheduled.timer", data: {} }, // the daily cron cannot override
+    ]) {
+      const { result, error } = await runFunction(fn, event);
+      expect(error).toBeUndefined();
+      expect(result).toMatchObject({ status: "stopped", tombstoned: 0 });
+      expect(await countTombstones()).toBe(0);
+      expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+        status: "stopped",
+        live_users: 43,
+        tombstone_candidates: 40,
+        tombstoned: 0,
+        mass_tombstone_allowed: false,
+        error: expect.stringContaining("CLERK_SECRET_KEY may belong to another Clerk instance"),
+      });
+    }
+    expect(stub.requests.filter((r) => r.includes("user_id"))).toEqual([]); // not one look-up by id
+  });
+
+  it("tombstones them all when the event says allowMassTombstone", async () => {
+    seedClerk(3);
+    await seedUsersMissingFromClerk(40);
+    const { result, error } = await runFunction(fn, {
+      name: "app/users.reconcile.requested",
+      data: { reason: "the users were deleted", allowMassTombstone: true },
+    });
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ status: "succeeded", tombstoned: 40 });
+    expect(await countTombstones()).toBe(40);
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      status: "succeeded",
+      mass_tombstone_allowed: true,
+      tombstone_candidates: 40,
+      tombstoned: 40,
+    });
+  });
+
+  it("refuses an invalid tombstone limit when it is built", () => {
+    const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
+    expect(() =>
+      createReconcileUsersFunction(inngest, { db: t.db, clerk, tombstoneLimit: { share: 10, minUsers: 10 } }),
+    ).toThrow(/Invalid reconciliation tombstone limit \(share: .*\): share is a fraction from 0 to 1/);
+  });
+
+  it("onFailure ends its own run's record and leaves a command-line run beside it alone", async () => {
+    // Its own run: Clerk fails every request, so the run ends with its row still `running`. Inngest
+    // keeps a run's id across all its calls; the test engine draws a new one per call, so pin it.
+    const runId = "01JOWNINNGESTRUN00000000000";
+    stub.failNext(1000, 500);
+    const engine = new InngestTestEngine({ function: fn, transformCtx: (ctx) => ({ ...mockCtx(ctx), runId }) });
+    const failed = await engine.execute({ events: [{ name: "app/users.reconcile.requested", data: {} }] });
+    expect(failed.error).toBeDefined();
+    const ownRun = await findLatestReconciliationRun(t.db);
+    expect(ownRun).toMatchObject({ status: "running", inngest_run_id: runId });
+    expect(await deliverFailure(runId, "Clerk kept failing")).toBe(200);
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      id: ownRun?.id,
+      status: "failed",
+      error: "Clerk kept failing",
+    });
+
+    // A run whose own row was already ended (taken for abandoned, or it failed before start-run), while
+    // `pnpm users:backfill` is running: its failure must not end the command's run.
+    const command = await startReconciliationRun(t.db, "command");
+    expect(await deliverFailure("01JOTHERINNGESTRUN000000000", "A reconciliation is already running")).toBe(200);
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      id: command.id,
+      status: "running",
+      error: null,
+    });
+  });
+
+  /**
+   * Delivers `inngest/function.failed` for a run to the function's failure handler, as Inngest does
+   * once the run's retries are exhausted: through the SDK's own serve() handler, over HTTP.
+   */
+  async function deliverFailure(failedRunId: string, message: string): Promise<number> {
+    const server = createServer(serve({ client: inngest, functions: [fn] }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const event = {
+        name: "inngest/function.failed",
+        id: `evt_failed_${failedRunId}`,
+        ts: Date.now(),
+        data: {
+          function_id: `${INNGEST_APP_ID}-reconcile-users`,
+          run_id: failedRunId,
+          error: { name: "Error", message },
+          event: { name: "app/users.reconcile.requested", data: {} },
+        },
+      };
+      const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      url.searchParams.set("fnId", `${INNGEST_APP_ID}-reconcile-users-failure`);
+      url.searchParams.set("stepId", "step");
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          version: 2,
+          event,
+          events: [event],
+          steps: {},
+          ctx: {
+            run_id: "01JFAILUREHANDLERRUN0000000",
+            attempt: 0,
+            disable_immediate_execution: false,
+            use_api: false,
+            stack: { stack: [], current: 0 },
+          },
+        }),
+      });
+      await response.body?.cancel();
+      return response.status;
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
 
   it("turns a 429 into Inngest's RetryAfterError with the wait Clerk asked for", async () => {
     stub.failNext(5, 429, { retryAfterSeconds: 7 });
     const { error } = await runFunction(fn, { name: "app/users.reconcile.requested", data: {} });
-    stub.failNext(0, 500);
     expect(error?.name).toBe("RetryAfterError");
     expect(error?.message).toMatch(/retry after 7s/);
-    await failRunningReconciliation(t.db, "test over");
     const direct = retryAfterRateLimit(() => Promise.reject(new ClerkRateLimitedError(7)));
     await expect(direct).rejects.toBeInstanceOf(RetryAfterError);
     // The SDK keeps the wait in whole seconds, as it sends it to Inngest (Retry-After).

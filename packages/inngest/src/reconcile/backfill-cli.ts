@@ -1,25 +1,44 @@
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { createClerkClient } from "@clerk/backend";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
-import { findLatestReconciliationRun, type ReconciliationRun } from "@repo/db/users";
+import { findLatestReconciliationRun, type ReconciliationRun, type SkippedUser } from "@repo/db/users";
 import { SingleBar } from "cli-progress";
 import { config as loadDotenv } from "dotenv";
 import { readBackfillEnv } from "../env.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
+import { DEFAULT_TOMBSTONE_LIMIT, describeTombstoneLimit } from "./tombstone-limit.ts";
 
 // `pnpm users:backfill`: the reconciliation without Inngest, for a first install or an app that has
 // not wired Inngest yet. Reads the repository's .env like the server does.
 loadDotenv({ path: fileURLToPath(new URL("../../../../.env", import.meta.url)), quiet: true });
 
+const HELP = `Usage: pnpm users:backfill [--allow-mass-tombstone]
+
+Makes the users table equal to Clerk's users (CLERK_SECRET_KEY), as the reconcile-users Inngest
+function does: writes every user Clerk lists, then tombstones users Clerk no longer has.
+
+  --allow-mass-tombstone  tombstone even when the users missing from Clerk are
+                          ${describeTombstoneLimit(DEFAULT_TOMBSTONE_LIMIT)}.
+                          Without it such a run tombstones nobody and stops: the usual cause is a
+                          CLERK_SECRET_KEY of another Clerk instance (development vs production keys).
+  -h, --help              show this help`;
+
 try {
-  await main();
+  const { values } = parseArgs({
+    options: { "allow-mass-tombstone": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) console.log(HELP);
+  else await main({ allowMassTombstone: values["allow-mass-tombstone"] });
 } catch (error) {
+  const isUsageError = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ?? false;
   console.error(`users:backfill failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (isUsageError) console.error(HELP);
   process.exitCode = 1;
 }
 
-async function main() {
+async function main(options: { allowMassTombstone: boolean }) {
   const env = readBackfillEnv();
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig);
@@ -40,6 +59,7 @@ async function main() {
       { db, clerk },
       {
         trigger: "command",
+        allowMassTombstone: options.allowMassTombstone,
         onProgress: (counts, totalInClerk) => {
           bar?.setTotal(Math.max(totalInClerk, counts.listed));
           bar?.update(counts.listed, counts);
@@ -47,13 +67,23 @@ async function main() {
       },
     ).finally(() => bar?.stop());
     const { counts } = report;
-    console.log(
-      `Done in ${report.seconds.toFixed(1)} s: ${counts.created} created, ${counts.updated} updated, ` +
-        `${counts.unchanged} unchanged, ${counts.tombstoned} tombstoned (${counts.listed} listed in Clerk).`,
-    );
+    const summary =
+      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ` +
+      `${counts.tombstoned} tombstoned (${counts.listed} listed in Clerk)`;
+    if (report.skippedUsers.length > 0) console.log(describeSkipped(report.skippedUsers));
+    if (report.status === "stopped") {
+      console.error(`${report.tombstoneCheck.stopReason}\nWritten before the stop: ${summary}.`);
+      process.exitCode = 1;
+    } else console.log(`Done in ${report.seconds.toFixed(1)} s: ${summary}.`);
   } finally {
     await db.destroy();
   }
+}
+
+function describeSkipped(skipped: readonly SkippedUser[]): string {
+  const shown = skipped.slice(0, 10).map((user) => `  ${user.id}: ${user.reason}`);
+  const more = skipped.length > shown.length ? [`  ... and ${skipped.length - shown.length} more`] : [];
+  return [`Skipped ${skipped.length} user(s) that cannot be stored, left as they were:`, ...shown, ...more].join("\n");
 }
 
 function describeRun(run: ReconciliationRun): string {

@@ -1,6 +1,6 @@
 import type { ClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import { type ClerkUserJson, clerkUserJsonSchema, describeIssues } from "@repo/db/users";
+import { type ClerkUserJson, clerkUserJsonSchema, describeIssues, type SkippedUser } from "@repo/db/users";
 
 /** Clerk's largest page. */
 export const CLERK_PAGE_SIZE = 500;
@@ -15,25 +15,39 @@ export class ClerkRateLimitedError extends Error {
   }
 }
 
+/** Users as Clerk returned them: the ones we can store, and the ones we cannot. */
+export type ClerkUserPage = {
+  /** Valid users, to be written. */
+  users: ClerkUserJson[];
+  /**
+   * Users that are not valid or that Postgres cannot store (a NUL in a name). Each is left as it is
+   * and named in the run's record, so that one bad user does not fail its page on every retry.
+   */
+  skipped: SkippedUser[];
+  /**
+   * The id of every user Clerk returned, skipped ones included: they all still exist in Clerk, so none
+   * may be tombstoned. Only an id that itself cannot be stored is left out (no row can have it).
+   */
+  ids: string[];
+  /** How many users Clerk returned: a page shorter than asked for is the last one. */
+  returned: number;
+  totalCount: number;
+};
+
 /**
  * One page of Clerk's users, oldest first. Ascending creation time keeps the order stable while the
  * listing runs: users created meanwhile join at the end instead of shifting every later page.
  */
-export async function listClerkUsers(
-  clerk: ClerkClient,
-  offset: number,
-  limit = CLERK_PAGE_SIZE,
-): Promise<{ users: ClerkUserJson[]; totalCount: number }> {
+export async function listClerkUsers(clerk: ClerkClient, offset: number, limit = CLERK_PAGE_SIZE) {
   return fetchUsers(() => clerk.users.getUserList({ limit, offset, orderBy: "+created_at" }));
 }
 
 /** The users among `ids` that exist in Clerk (up to CLERK_ID_FILTER_LIMIT ids a call). */
-export async function findClerkUsersById(clerk: ClerkClient, ids: readonly string[]): Promise<ClerkUserJson[]> {
-  const { users } = await fetchUsers(() => clerk.users.getUserList({ userId: [...ids], limit: CLERK_ID_FILTER_LIMIT }));
-  return users;
+export async function findClerkUsersById(clerk: ClerkClient, ids: readonly string[]) {
+  return fetchUsers(() => clerk.users.getUserList({ userId: [...ids], limit: CLERK_ID_FILTER_LIMIT }));
 }
 
-async function fetchUsers(request: () => ReturnType<ClerkClient["users"]["getUserList"]>) {
+async function fetchUsers(request: () => ReturnType<ClerkClient["users"]["getUserList"]>): Promise<ClerkUserPage> {
   let page: Awaited<ReturnType<typeof request>>;
   try {
     page = await request();
@@ -41,11 +55,19 @@ async function fetchUsers(request: () => ReturnType<ClerkClient["users"]["getUse
     if (isClerkAPIResponseError(error) && error.status === 429) throw new ClerkRateLimitedError(error.retryAfter ?? 10);
     throw error;
   }
-  const users = page.data.map((user) => {
+  const result: ClerkUserPage = {
+    users: [],
+    skipped: [],
+    ids: [],
+    returned: page.data.length,
+    totalCount: page.totalCount,
+  };
+  for (const user of page.data) {
     const parsed = clerkUserJsonSchema.safeParse(user.raw);
-    if (!parsed.success)
-      throw new Error(`Clerk listed an invalid user ${user.id}: ${describeIssues(parsed.error.issues)}`);
-    return parsed.data;
-  });
-  return { users, totalCount: page.totalCount };
+    if (parsed.success) result.users.push(parsed.data);
+    else result.skipped.push({ id: user.id, reason: `invalid user: ${describeIssues(parsed.error.issues)}` });
+    // An id that cannot be stored cannot be in the users table either, and would fail any query naming it.
+    if (parsed.success || !parsed.error.issues.some((issue) => issue.path[0] === "id")) result.ids.push(user.id);
+  }
+  return result;
 }

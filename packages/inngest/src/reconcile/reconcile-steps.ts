@@ -1,15 +1,25 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import {
-  type ClerkUserJson,
+  checkTombstoneCandidates,
   findUsersNotListedSince,
   markUsersDeleted,
   markUsersListed,
   type ReconciliationCounts,
+  type SkippedUser,
+  type TombstoneCheck,
+  type UpsertOutcome,
   upsertUsersFromClerk,
   userSyncRowFromClerk,
 } from "@repo/db/users";
-import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, findClerkUsersById, listClerkUsers } from "./clerk-user-list.ts";
+import {
+  CLERK_ID_FILTER_LIMIT,
+  CLERK_PAGE_SIZE,
+  type ClerkUserPage,
+  findClerkUsersById,
+  listClerkUsers,
+} from "./clerk-user-list.ts";
+import { describeTombstoneStop, exceedsTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
 /**
  * The units of work of a reconciliation, shared by the Inngest function (one step each) and the
@@ -18,32 +28,92 @@ import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, findClerkUsersById, listClerkUs
  */
 export type ReconcileDeps = { db: Db; clerk: ClerkClient };
 
-export type PageResult = Omit<ReconciliationCounts, "tombstoned"> & { isLastPage: boolean; totalInClerk: number };
+/** The run a step works for: its row, and when it started (what "listed during this run" means). */
+export type RunRef = { id: number; startedAt: Date };
+
+export type PageResult = Omit<ReconciliationCounts, "tombstoned"> & {
+  skipped: SkippedUser[];
+  isLastPage: boolean;
+  totalInClerk: number;
+};
 
 /** Lists one page of Clerk's users and writes it in one batched statement. */
 export async function reconcilePage(deps: ReconcileDeps, offset: number, runStartedAt: Date): Promise<PageResult> {
-  const { users, totalCount } = await listClerkUsers(deps.clerk, offset);
-  const counts = await writeListedUsers(deps.db, users, runStartedAt);
-  return { ...counts, isLastPage: users.length < CLERK_PAGE_SIZE, totalInClerk: totalCount };
+  const page = await listClerkUsers(deps.clerk, offset);
+  const written = await writeListedUsers(deps.db, page, runStartedAt);
+  return {
+    listed: page.returned,
+    ...written.counts,
+    skipped: [...page.skipped, ...written.skipped],
+    isLastPage: page.returned < CLERK_PAGE_SIZE,
+    totalInClerk: page.totalCount,
+  };
 }
 
-async function writeListedUsers(db: Db, users: readonly ClerkUserJson[], runStartedAt: Date) {
-  const outcomes = await db.transaction().execute(async (trx) => {
-    const written = await upsertUsersFromClerk(trx, users.map(userSyncRowFromClerk));
-    await markUsersListed(
-      trx,
-      users.map((user) => user.id),
-      runStartedAt,
-    );
-    return written;
-  });
+/**
+ * Writes the users Clerk returned and marks every one of them listed, the skipped ones too: they are
+ * in Clerk, so they must not become candidates for a tombstone.
+ */
+export async function writeListedUsers(
+  db: Db,
+  page: Pick<ClerkUserPage, "users" | "ids">,
+  runStartedAt: Date,
+): Promise<{ counts: Omit<ReconciliationCounts, "listed" | "tombstoned">; skipped: SkippedUser[] }> {
+  let outcomes: UpsertOutcome[];
+  const skipped: SkippedUser[] = [];
+  try {
+    outcomes = await db.transaction().execute(async (trx) => {
+      const written = await upsertUsersFromClerk(trx, page.users.map(userSyncRowFromClerk));
+      await markUsersListed(trx, page.ids, runStartedAt);
+      return written;
+    });
+  } catch (error) {
+    if (!isRefusedValue(error)) throw error;
+    // One row Postgres refuses fails the whole statement, and would fail it again on every retry. The
+    // parser refuses what is known up front; for anything else, write one user at a time so the
+    // refused one is skipped and named, and the rest of the page is written.
+    outcomes = [];
+    for (const user of page.users) {
+      try {
+        outcomes.push(...(await upsertUsersFromClerk(db, [userSyncRowFromClerk(user)])));
+      } catch (rowError) {
+        if (!isRefusedValue(rowError)) throw rowError;
+        skipped.push({ id: user.id, reason: `the database refused it: ${rowError.message}` });
+      }
+    }
+    await markUsersListed(db, page.ids, runStartedAt);
+  }
   const created = outcomes.filter((o) => o.outcome === "created").length;
-  return {
-    listed: users.length,
-    created,
-    updated: outcomes.length - created,
-    unchanged: users.length - outcomes.length,
-  };
+  const stored = page.users.length - skipped.length;
+  return { counts: { created, updated: outcomes.length - created, unchanged: stored - outcomes.length }, skipped };
+}
+
+/**
+ * Postgres refused a value (SQLSTATE class 22, data exception: a NUL, malformed JSON, an impossible
+ * date): the same row fails again however often it is retried. Anything else (connection lost,
+ * timeout) is the database's trouble, not the row's, and the step is retried whole.
+ */
+function isRefusedValue(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === "string" && code.startsWith("22");
+}
+
+export type TombstoneVerdict = TombstoneCheck & { stopReason: string | undefined };
+
+/**
+ * The guard before any tombstone, once the listing is complete: counts the live users and those the
+ * listing did not see (the most that could be tombstoned), records both on the run, and says whether
+ * the run must stop. Counting before the look-ups by id means a wrong instance's empty listing is
+ * caught before a single tombstone, and without a look-up per user.
+ */
+export async function checkTombstoneLimit(
+  db: Db,
+  run: RunRef,
+  options: { limit: TombstoneLimit; allowMassTombstone: boolean },
+): Promise<TombstoneVerdict> {
+  const check = await checkTombstoneCandidates(db, run.id, run.startedAt);
+  const mustStop = !options.allowMassTombstone && exceedsTombstoneLimit(check, options.limit);
+  return { ...check, stopReason: mustStop ? describeTombstoneStop(check, options.limit) : undefined };
 }
 
 /**
@@ -55,19 +125,21 @@ async function writeListedUsers(db: Db, users: readonly ClerkUserJson[], runStar
 export async function tombstoneUnlistedBatch(
   deps: ReconcileDeps,
   runStartedAt: Date,
-): Promise<{ counts: Omit<ReconciliationCounts, "listed">; hasMore: boolean }> {
+): Promise<{ counts: Omit<ReconciliationCounts, "listed">; skipped: SkippedUser[]; hasMore: boolean }> {
   const candidates = await findUsersNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT);
   if (candidates.length === 0)
-    return { counts: { created: 0, updated: 0, unchanged: 0, tombstoned: 0 }, hasMore: false };
+    return { counts: { created: 0, updated: 0, unchanged: 0, tombstoned: 0 }, skipped: [], hasMore: false };
   const stillInClerk = await findClerkUsersById(deps.clerk, candidates);
-  const { created, updated, unchanged } = await writeListedUsers(deps.db, stillInClerk, runStartedAt);
-  const present = new Set(stillInClerk.map((user) => user.id));
+  const written = await writeListedUsers(deps.db, stillInClerk, runStartedAt);
+  // Every id Clerk returned, valid or not: a user we cannot store is still no user to tombstone.
+  const present = new Set(stillInClerk.ids);
   const tombstoned = await markUsersDeleted(
     deps.db,
     candidates.filter((id) => !present.has(id)),
   );
   return {
-    counts: { created, updated, unchanged, tombstoned: tombstoned.length },
+    counts: { ...written.counts, tombstoned: tombstoned.length },
+    skipped: [...stillInClerk.skipped, ...written.skipped],
     hasMore: candidates.length === CLERK_ID_FILTER_LIMIT,
   };
 }

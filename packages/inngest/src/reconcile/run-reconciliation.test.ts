@@ -145,6 +145,120 @@ describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API o
     expect((await findUserById(t.db, skipped.id))?.deleted_at).toBeNull();
   });
 
+  /** Users this app has stored (from webhooks) that Clerk's listing does not return. */
+  async function seedUsersMissingFromClerk(count: number) {
+    const users = Array.from({ length: count }, () => clerkUserJson());
+    await upsertUsersFromClerk(t.db, users.map(userSyncRowFromClerk));
+    return users;
+  }
+
+  const countTombstones = async () =>
+    (await t.db.selectFrom("users").select("id").where("deleted_at", "is not", null).execute()).length;
+
+  it("stops before any tombstone when more than 10% and more than 10 users are missing, and says why", async () => {
+    seedClerk(89);
+    await seedUsersMissingFromClerk(11); // 11 of 100: over both bounds
+    const report = await run();
+    expect(report).toMatchObject({ status: "stopped", counts: { listed: 89, tombstoned: 0 } });
+    expect(report.tombstoneCheck).toMatchObject({ liveUsers: 100, candidates: 11 });
+    expect(await countTombstones()).toBe(0);
+    const recorded = await findLatestReconciliationRun(t.db);
+    expect(recorded).toMatchObject({ status: "stopped", live_users: 100, tombstone_candidates: 11, tombstoned: 0 });
+    expect(recorded?.finished_at).toBeInstanceOf(Date);
+    expect(recorded?.error).toMatch(
+      /^Stopped before tombstoning anyone: 11 of 100 live users \(11%\) .* more than 10% of the live users and more than 10 users\. CLERK_SECRET_KEY may belong to another Clerk instance \(development vs production keys\)/,
+    );
+    expect(recorded?.error).toMatch(/--allow-mass-tombstone/);
+  });
+
+  it.each([
+    ["10 of 100 (not more than 10%)", 90, 10],
+    ["10 of 11 (not more than 10 users)", 1, 10],
+  ])("tombstones %s without stopping", async (_name, inClerk, missing) => {
+    seedClerk(inClerk);
+    await seedUsersMissingFromClerk(missing);
+    const report = await run();
+    expect(report).toMatchObject({ status: "succeeded", counts: { tombstoned: missing } });
+    expect(await countTombstones()).toBe(missing);
+  });
+
+  it("tombstones past the limit when allowMassTombstone is given, and records that it was", async () => {
+    seedClerk(2);
+    await seedUsersMissingFromClerk(50);
+    const report = await run({ allowMassTombstone: true });
+    expect(report).toMatchObject({ status: "succeeded", counts: { tombstoned: 50 } });
+    expect(await countTombstones()).toBe(50);
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      status: "succeeded",
+      mass_tombstone_allowed: true,
+      live_users: 52,
+      tombstone_candidates: 50,
+    });
+  });
+
+  it("takes another limit from its options, and refuses an invalid one before recording a run", async () => {
+    seedClerk(50);
+    await seedUsersMissingFromClerk(20);
+    expect(await run({ tombstoneLimit: { share: 0.5, minUsers: 0 } })).toMatchObject({ status: "succeeded" });
+    await truncateAll(t.db);
+    await seedUsersMissingFromClerk(3);
+    expect(await run({ tombstoneLimit: { share: 0, minUsers: 2 } })).toMatchObject({ status: "stopped" });
+    await truncateAll(t.db);
+    await expect(run({ tombstoneLimit: { share: -0.1, minUsers: 1.5 } })).rejects.toThrow(
+      /Invalid reconciliation tombstone limit \(share: .*; minUsers: .*\)/,
+    );
+    expect(await findLatestReconciliationRun(t.db)).toBeUndefined();
+  });
+
+  it("skips and names users Postgres cannot store, writes the rest of their page, and completes", async () => {
+    const users = seedClerk(1200);
+    const [nulName, loneSurrogate, storedBefore] = [users[3], users[700], users[1100]];
+    if (!nulName || !loneSurrogate || !storedBefore) throw new Error("seed failed");
+    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(storedBefore), userSyncRowFromClerk(nulName)]);
+    stub.users.set(nulName.id, { ...nulName, first_name: "Ada\u0000", updated_at: nulName.updated_at + 1 });
+    stub.users.set(loneSurrogate.id, { ...loneSurrogate, public_metadata: { nickname: "\uD83D" } });
+    stub.users.set(storedBefore.id, { ...storedBefore, last_name: "x\u0000", updated_at: storedBefore.updated_at + 1 });
+    // Clerk makes its ids, so this one is far-fetched; but a bad id must not fail the run's own record.
+    const nulId = clerkUserJson({ id: "user_\u0000NulInTheId" });
+    stub.users.set(nulId.id, nulId);
+    // Offset paging misses it, and its look-up by id returns the same payload: still no tombstone.
+    stub.hiddenFromList.add(storedBefore.id);
+
+    const report = await run();
+    expect(report.status).toBe("succeeded");
+    expect(report.counts).toMatchObject({ listed: 1200, created: 1197, tombstoned: 0 });
+    const recorded = await findLatestReconciliationRun(t.db);
+    // A skipped user the listing returned counts as seen: only the one it missed is a candidate.
+    expect(recorded).toMatchObject({ status: "succeeded", skipped: 4, tombstone_candidates: 1 });
+    expect(recorded?.skipped_users).toEqual(
+      expect.arrayContaining([
+        {
+          id: nulName.id,
+          reason: "invalid user: first_name: contains a NUL character (U+0000), which Postgres cannot store",
+        },
+        {
+          id: loneSurrogate.id,
+          reason:
+            "invalid user: public_metadata.nickname: contains a lone UTF-16 surrogate, which is not valid Unicode",
+        },
+        { id: storedBefore.id, reason: expect.stringMatching(/^invalid user: last_name: contains a NUL/) },
+        { id: "user_\\u0000NulInTheId", reason: expect.stringMatching(/^invalid user: id: contains a NUL/) },
+      ]),
+    );
+    for (const kept of [nulName, storedBefore])
+      expect(await findUserById(t.db, kept.id)).toMatchObject({
+        deleted_at: null,
+        first_name: "Ada",
+        last_name: "Lovelace",
+      });
+    expect(await findUserById(t.db, loneSurrogate.id)).toBeUndefined();
+    expect(await countUsers(t.db)).toBe(1199);
+
+    // The next run names them again, and tombstones none of them.
+    expect(await run()).toMatchObject({ status: "succeeded", counts: { tombstoned: 0 } });
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({ skipped: 4 });
+  });
+
   it("runs one at a time", async () => {
     await startReconciliationRun(t.db, "elsewhere");
     await expect(run()).rejects.toThrow(ReconciliationAlreadyRunningError);

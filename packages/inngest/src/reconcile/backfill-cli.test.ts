@@ -1,0 +1,118 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createDb, type Db } from "@repo/db/client";
+import { migrateToLatest } from "@repo/db/migrate";
+import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { findLatestReconciliationRun, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
+
+const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/** `pnpm users:backfill` as an operator runs it: its own process, settings from the environment. */
+async function runBackfill(env: Record<string, string>, args: string[] = []) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      join(packageRoot, "node_modules/.bin/tsx"),
+      ["src/reconcile/backfill-cli.ts", ...args],
+      { cwd: packageRoot, env: { ...process.env, ...env } },
+    );
+    return { exitCode: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout: string; stderr: string };
+    return { exitCode: failed.code ?? -1, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/**
+ * The command's database: Postgres through DATABASE_URL, or PGlite in a data directory. PGlite allows
+ * one process at a time, so the test closes its handle while the command runs.
+ */
+type CommandDatabase = {
+  env: Record<string, string>;
+  use<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+async function openCommandDatabase(kind: "pglite" | "postgres"): Promise<CommandDatabase> {
+  if (kind === "postgres") {
+    const t: TestDatabase = await openTestDatabase("postgres");
+    return { env: { DATABASE_URL: t.databaseUrl ?? "" }, use: (work) => work(t.db), close: () => t.close() };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), "backfill-cli-"));
+  const use = async <T>(work: (db: Db) => Promise<T>) => {
+    const db = await createDb({ kind: "pglite", dataDir });
+    try {
+      return await work(db);
+    } finally {
+      await db.destroy();
+    }
+  };
+  await use(migrateToLatest);
+  return { env: { DATABASE_URL: "", PGLITE_DATA_DIR: dataDir }, use, close: () => rm(dataDir, { recursive: true }) };
+}
+
+describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
+  let database: CommandDatabase;
+  let stub: ClerkApiStub;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await openCommandDatabase(kind);
+    stub = await startClerkApiStub();
+    env = { ...database.env, CLERK_SECRET_KEY: "sk_live_of_another_instance", CLERK_API_URL: stub.url };
+  });
+  afterAll(async () => {
+    await stub.close();
+    await database.close();
+  });
+
+  const countTombstones = (db: Db) =>
+    db
+      .selectFrom("users")
+      .select("id")
+      .where("deleted_at", "is not", null)
+      .execute()
+      .then((rows) => rows.length);
+
+  it("stops before tombstoning when Clerk lacks most users, and --allow-mass-tombstone proceeds", async () => {
+    stub.users.set("user_other_instance", clerkUserJson({ id: "user_other_instance" }));
+    await database.use((db) =>
+      upsertUsersFromClerk(
+        db,
+        Array.from({ length: 30 }, () => userSyncRowFromClerk(clerkUserJson())),
+      ),
+    );
+
+    const stopped = await runBackfill(env);
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.stderr).toMatch(/30 of 31 live users .* CLERK_SECRET_KEY may belong to another Clerk instance/);
+    await database.use(async (db) => {
+      expect(await countTombstones(db)).toBe(0);
+      expect(await findLatestReconciliationRun(db)).toMatchObject({ status: "stopped", trigger: "command" });
+    });
+
+    const allowed = await runBackfill(env, ["--allow-mass-tombstone"]);
+    expect(allowed).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(allowed.stdout).toMatch(/Done in .* 30 tombstoned/);
+    await database.use(async (db) => {
+      expect(await countTombstones(db)).toBe(30);
+      expect(await findLatestReconciliationRun(db)).toMatchObject({
+        status: "succeeded",
+        mass_tombstone_allowed: true,
+      });
+    });
+  });
+
+  it("refuses a misspelt option with the usage, before asking Clerk anything", async () => {
+    const requestsBefore = stub.requests.length;
+    const result = await runBackfill(env, ["--allow-mass-tombstones"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/Unknown option '--allow-mass-tombstones'[\s\S]*Usage: pnpm users:backfill/);
+    expect(stub.requests.length).toBe(requestsBefore);
+  });
+});

@@ -1,0 +1,53 @@
+import type { TombstoneCheck } from "@repo/db/users";
+import { z } from "zod";
+
+/**
+ * How many tombstones a run may write without an explicit override. A tombstone erases a user's
+ * personal data for good, and a listing that lacks most users more likely means the wrong Clerk
+ * instance than a mass deletion: so a run that would tombstone more than `share` of the live users AND
+ * more than `minUsers` users tombstones nobody and stops. (`minUsers` lets a small app delete a few
+ * users without tripping the share.)
+ */
+export const tombstoneLimitSchema = z.object({
+  share: z.number().min(0).max(1),
+  minUsers: z.number().int().nonnegative(),
+});
+
+export type TombstoneLimit = z.infer<typeof tombstoneLimitSchema>;
+
+export const DEFAULT_TOMBSTONE_LIMIT: TombstoneLimit = { share: 0.1, minUsers: 10 };
+
+/** Validates a limit given by configuration, with an error that says what is wrong. */
+export function parseTombstoneLimit(limit: unknown): TombstoneLimit {
+  const result = tombstoneLimitSchema.safeParse(limit);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(
+      `Invalid reconciliation tombstone limit (${issues}): share is a fraction from 0 to 1, minUsers a whole number`,
+    );
+  }
+  return result.data;
+}
+
+export function exceedsTombstoneLimit(check: TombstoneCheck, limit: TombstoneLimit): boolean {
+  return check.candidates > limit.minUsers && check.candidates > limit.share * check.liveUsers;
+}
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+/** The limit in words: "more than 10% of the live users and more than 10 users". */
+export function describeTombstoneLimit(limit: TombstoneLimit): string {
+  return `more than ${percent(limit.share)} of the live users and more than ${limit.minUsers} users`;
+}
+
+/** What a stopped run records and prints: the numbers, the likely cause, and how to proceed. */
+export function describeTombstoneStop(check: TombstoneCheck, limit: TombstoneLimit): string {
+  return (
+    `Stopped before tombstoning anyone: ${check.candidates} of ${check.liveUsers} live users ` +
+    `(${percent(check.candidates / check.liveUsers)}) are not in Clerk's user list, over the limit of ` +
+    `${describeTombstoneLimit(limit)}. CLERK_SECRET_KEY may belong to another Clerk instance ` +
+    "(development vs production keys): check it and run again. If these users really were deleted in " +
+    'Clerk, allow it once: send app/users.reconcile.requested with { "allowMassTombstone": true }, or run ' +
+    "pnpm users:backfill --allow-mass-tombstone."
+  );
+}
