@@ -13,6 +13,7 @@ import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
 import { createInnerContext } from "./trpc/context.ts";
+import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
 import { appRouter } from "./trpc/router.ts";
 import { createUserDirectory } from "./users/user-directory.ts";
 import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: TRPC_MAX_BODY_BYTES,
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: ({ res }) => createInnerContext({ db: deps.db, users }, authStateOf(res)),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "tRPC procedure failed");
