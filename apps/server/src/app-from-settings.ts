@@ -37,6 +37,7 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     webOrigins: env.webOrigins,
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
     reconcileSchedule: env.reconcileSchedule,
+    exposeErrorDetails: env.nodeEnv === "development",
   });
 }
 

@@ -3,6 +3,7 @@ import type { Db } from "@repo/db/client";
 import type { InngestClient } from "@repo/inngest/client";
 import { createFunctions } from "@repo/inngest/functions";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import cors from "cors";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { serve } from "inngest/express";
@@ -40,6 +41,11 @@ export type AppDeps = {
   webDistDir?: string | undefined;
   /** Cron schedule of the Clerk reconciliation (default daily). */
   reconcileSchedule?: string | undefined;
+  /**
+   * Send callers the message and stack of a failure inside the server. Development only: elsewhere they
+   * get a generic message and the details go to the log. Default false.
+   */
+  exposeErrorDetails?: boolean | undefined;
 };
 
 const INNGEST_SERVE_PATH = "/api/inngest";
@@ -96,9 +102,12 @@ export function createApp(deps: AppDeps): Express {
       router: appRouter,
       maxBodySize: TRPC_MAX_BODY_BYTES,
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
-      createContext: ({ res }) => createInnerContext({ db: deps.db, users }, authStateOf(res)),
+      createContext: ({ res }) =>
+        createInnerContext({ db: deps.db, users, exposeErrorDetails: deps.exposeErrorDetails }, authStateOf(res)),
+      // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
+      // the details go: its caller gets a generic message (trpc.ts).
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "tRPC procedure failed");
+        if (getHTTPStatusCodeFromError(error) >= 500) deps.logger.error({ err: error, path }, "tRPC procedure failed");
       },
     }),
   );

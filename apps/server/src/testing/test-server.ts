@@ -30,6 +30,8 @@ export type TestServerOptions = {
   port?: number;
   /** Start as a fresh clone would, with no Clerk publishable key: every request is signed out. */
   withoutClerkKeys?: boolean;
+  /** As in development: callers see what failed inside the server. Default false, as in production. */
+  exposeErrorDetails?: boolean;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -70,6 +72,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webhookSigningSecret: TEST_WEBHOOK_SECRET,
     webOrigins,
     webDistDir: options.webDistDir,
+    exposeErrorDetails: options.exposeErrorDetails,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const listening = app.listen(options.port ?? 0, "127.0.0.1", () => resolve(listening));

@@ -50,5 +50,6 @@ function toTRPCError(error: unknown): TRPCError {
     return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
   if (error instanceof ClerkUnavailableError)
     return new TRPCError({ code: "BAD_GATEWAY", message: error.message, cause: error });
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Unexpected error", cause: error });
+  // The cause's own message, for the log (and for the caller in development only: see trpc.ts).
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
 }
