@@ -24,6 +24,8 @@ export type TestServerOptions = {
   webOrigins?: string[];
   webDistDir?: string;
   logger?: Logger;
+  /** Where the Inngest functions log (their ctx.logger); silent by default. */
+  inngestLogger?: Logger;
   /** Remembered session verifications, to observe hits and misses. */
   sessionCache?: VerifiedSessionCache;
   /** Listen on this port (0: any free one). */
@@ -50,7 +52,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     eventKey: "test-event-key",
     signingKey: TEST_INNGEST_SIGNING_KEY,
     isDev: false,
-    logger: pino({ level: "silent" }),
+    logger: options.inngestLogger ?? pino({ level: "silent" }),
   });
   const webOrigins = options.webOrigins ?? [TEST_WEB_ORIGIN];
   const app = createApp({

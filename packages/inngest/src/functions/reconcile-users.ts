@@ -33,7 +33,10 @@ export function createReconcileUsersFunction(
       triggers: [cron(schedule), usersReconcileRequested],
       singleton: { mode: "skip" },
       retries: 10,
-      onFailure: async ({ error }) => {
+      // Runs once the retries are spent. The error text is for operators: the log here and the run's row,
+      // never the users (sync.lastReconciliation shows them the status alone).
+      onFailure: async ({ error, logger }) => {
+        logger.error({ err: error }, "reconcile-users failed after its retries");
         await failRunningReconciliation(deps.db, error.message);
       },
     },
