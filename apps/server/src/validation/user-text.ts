@@ -51,7 +51,7 @@ const codePointOf = (character: string) =>
 /**
  * Text a person types for others to read (a display name, a bio), as it is stored and shown: NFC, so
  * the same visible text is the same string; trimmed; without the characters above; at most `max`
- * UTF-16 code units. Blank becomes null ("clear it"). `multiline` allows line breaks, stored as "\n"
+ * code points (zod counts those, so an emoji is one). Blank becomes null ("clear it"). `multiline` allows line breaks, stored as "\n"
  * whichever convention the client sent.
  */
 export function userText(options: { label: string; max: number; multiline: boolean }) {
