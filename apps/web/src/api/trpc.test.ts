@@ -47,6 +47,17 @@ describe("describeApiProblem, on the server's real answers", () => {
     });
   });
 
+  it("an invisible character: the field message naming it, for the form to show beside the field", async () => {
+    const user = clerkUserJson();
+    await upsertUsersFromClerk(server.db, [userSyncRowFromClerk(user)]);
+    const token = await signSessionToken(clerk, { userId: user.id, azp: TEST_WEB_ORIGIN });
+    const problem = await failureOf(client(server.url, token).user.updateProfile.mutate({ bio: "hi\u202Eevil" }));
+    expect(problem).toEqual({
+      kind: "invalid-input",
+      fieldErrors: { bio: ["Bio contains an invisible or control character (U+202E): remove it"] },
+    });
+  });
+
   it("a user deleted in Clerk: user-deleted", async () => {
     const user = clerkUserJson();
     await upsertUsersFromClerk(server.db, [userSyncRowFromClerk(user)]);
