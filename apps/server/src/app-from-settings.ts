@@ -38,6 +38,7 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
     reconcileSchedule: env.reconcileSchedule,
     reconcileTombstoneLimit: env.reconcileTombstoneLimit,
+    exposeErrorDetails: env.nodeEnv === "development",
   });
 }
 

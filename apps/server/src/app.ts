@@ -3,6 +3,7 @@ import type { Db } from "@repo/db/client";
 import type { InngestClient } from "@repo/inngest/client";
 import { createFunctions } from "@repo/inngest/functions";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import cors from "cors";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { serve } from "inngest/express";
@@ -13,6 +14,7 @@ import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
 import { createInnerContext } from "./trpc/context.ts";
+import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
 import { appRouter } from "./trpc/router.ts";
 import { createUserDirectory } from "./users/user-directory.ts";
 import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
@@ -41,6 +43,11 @@ export type AppDeps = {
   reconcileSchedule?: string | undefined;
   /** When a reconciliation stops instead of tombstoning (default: more than 10% and more than 10 users). */
   reconcileTombstoneLimit?: { share: number; minUsers: number } | undefined;
+  /**
+   * Send callers the message and stack of a failure inside the server. Development only: elsewhere they
+   * get a generic message and the details go to the log. Default false.
+   */
+  exposeErrorDetails?: boolean | undefined;
 };
 
 const INNGEST_SERVE_PATH = "/api/inngest";
@@ -97,9 +104,13 @@ export function createApp(deps: AppDeps): Express {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: TRPC_MAX_BODY_BYTES,
-      createContext: ({ res }) => createInnerContext({ db: deps.db, users }, authStateOf(res)),
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
+      createContext: ({ res }) =>
+        createInnerContext({ db: deps.db, users, exposeErrorDetails: deps.exposeErrorDetails }, authStateOf(res)),
+      // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
+      // the details go: its caller gets a generic message (trpc.ts).
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "tRPC procedure failed");
+        if (getHTTPStatusCodeFromError(error) >= 500) deps.logger.error({ err: error, path }, "tRPC procedure failed");
       },
     }),
   );

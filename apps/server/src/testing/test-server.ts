@@ -24,12 +24,16 @@ export type TestServerOptions = {
   webOrigins?: string[];
   webDistDir?: string;
   logger?: Logger;
+  /** Where the Inngest functions log (their ctx.logger); silent by default. */
+  inngestLogger?: Logger;
   /** Remembered session verifications, to observe hits and misses. */
   sessionCache?: VerifiedSessionCache;
   /** Listen on this port (0: any free one). */
   port?: number;
   /** Start as a fresh clone would, with no Clerk publishable key: every request is signed out. */
   withoutClerkKeys?: boolean;
+  /** As in development: callers see what failed inside the server. Default false, as in production. */
+  exposeErrorDetails?: boolean;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -48,7 +52,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     eventKey: "test-event-key",
     signingKey: TEST_INNGEST_SIGNING_KEY,
     isDev: false,
-    logger: pino({ level: "silent" }),
+    logger: options.inngestLogger ?? pino({ level: "silent" }),
   });
   const webOrigins = options.webOrigins ?? [TEST_WEB_ORIGIN];
   const app = createApp({
@@ -70,6 +74,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webhookSigningSecret: TEST_WEBHOOK_SECRET,
     webOrigins,
     webDistDir: options.webDistDir,
+    exposeErrorDetails: options.exposeErrorDetails,
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const listening = app.listen(options.port ?? 0, "127.0.0.1", () => resolve(listening));

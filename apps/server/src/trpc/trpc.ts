@@ -6,12 +6,24 @@ import type { Context } from "./context.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  // Left to itself tRPC sends stack traces unless NODE_ENV is "production". Whether callers see details
+  // is configuration (AppDeps.exposeErrorDetails, carried in the context) and the formatter decides.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
+    const { stack: _stack, ...data } = shape.data;
+    // An unexpected failure's message is a database's or an SDK's own words, which tell a prober how we
+    // are built: it goes to the log (app.ts onError) and the caller gets a generic one, unless this is
+    // development and the details help. Errors we raise on purpose (502 "Clerk did not answer", 400s)
+    // carry messages written for the caller and keep them.
+    const isUnexpected = error.code === "INTERNAL_SERVER_ERROR";
+    const showDetails = ctx?.exposeErrorDetails === true;
     return {
       ...shape,
+      message: isUnexpected && !showDetails ? "Internal server error" : shape.message,
       data: {
-        ...shape.data,
+        ...data,
+        ...(showDetails ? { stack: error.stack } : {}),
         // Field messages for invalid input, so a form can show each next to its field.
         fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : undefined,
         // Lets the web app tell "your account was deleted" apart from other refusals.

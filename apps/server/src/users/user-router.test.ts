@@ -121,6 +121,20 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     ["a bio over 500 characters", { bio: "x".repeat(501) }, "bio"],
     ["a number for a name", { displayName: 7 }, "displayName"],
     ["someone else's id", { displayName: "Mallory", userId: "user_victim" }, undefined],
+    ["a NUL in the bio (Postgres refuses it)", { bio: "a\u0000b" }, "bio"],
+    ["a tab in the bio", { bio: "a\tb" }, "bio"],
+    ["a lone carriage return in the bio", { bio: "a\rb" }, "bio"],
+    ["a right-to-left override in the display name", { displayName: "evil\u202Egnp.exe" }, "displayName"],
+    ["a bidi isolate in the bio", { bio: "a\u2066b\u2069" }, "bio"],
+    ["a zero-width space in the display name", { displayName: "ad\u200Bmin" }, "displayName"],
+    ["a zero-width joiner between Latin letters", { displayName: "ad\u200Dmin" }, "displayName"],
+    ["a byte order mark inside the bio", { bio: "a\uFEFFb" }, "bio"],
+    ["a Hangul filler as the whole display name", { displayName: "\u3164" }, "displayName"],
+    ["a lone surrogate", { displayName: "a\uD800b" }, "displayName"],
+    ["a noncharacter", { bio: "a\uFFFEb" }, "bio"],
+    ["a newline in the display name", { displayName: "Ada\nLovelace" }, "displayName"],
+    ["a line separator in the bio", { bio: "a\u2028b" }, "bio"],
+    ["a run of variation selectors (data hidden in an emoji)", { bio: "\u2764\uFE0F\uFE0E\uFE0F" }, "bio"],
   ])("updateProfile rejects %s with 400 and leaves the row as it was", async (_case, input, field) => {
     const user = await storedUser();
     const response = await callTrpc(server.url, "user.updateProfile", {
@@ -129,8 +143,36 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
       input,
     });
     expect(response.status).toBe(400);
+    expect(response.error?.data.code).toBe("BAD_REQUEST");
     if (field) expect(response.error?.data.fieldErrors?.[field]?.[0]).toMatch(/.+/);
-    expect((await findUserById(t.db, user.id))?.display_name).toBeNull();
+    expect(await findUserById(t.db, user.id)).toMatchObject({ display_name: null, bio: null });
+  });
+
+  it("updateProfile names the invisible character it refuses, next to its field", async () => {
+    const user = await storedUser();
+    const response = await callTrpc(server.url, "user.updateProfile", {
+      token: await token(user.id),
+      type: "mutation",
+      input: { displayName: "ad\u200Bmin", bio: "fine" },
+    });
+    expect(response.error?.data.fieldErrors).toEqual({
+      displayName: ["Display name contains an invisible or control character (U+200B): remove it"],
+    });
+  });
+
+  it("updateProfile stores text in NFC, keeps the bio's line breaks as \\n, and accepts emoji and scripts that need joiners", async () => {
+    const user = await storedUser();
+    const decomposed = "Zoe\u0308 Ame\u0301lie";
+    const bio = "First line\r\nSecond 👩\u200D💻 ❤\uFE0F\nمی\u200Cخواهم";
+    const response = await callTrpc<User>(server.url, "user.updateProfile", {
+      token: await token(user.id),
+      type: "mutation",
+      input: { displayName: decomposed, bio },
+    });
+    expect(response.status).toBe(200);
+    const stored = await findUserById(t.db, user.id);
+    expect(stored?.display_name).toBe("Zo\u00EB Am\u00E9lie");
+    expect(stored?.bio).toBe("First line\nSecond 👩\u200D💻 ❤\uFE0F\nمی\u200Cخواهم");
   });
 
   it.each([

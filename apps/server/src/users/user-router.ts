@@ -2,21 +2,13 @@ import { updateUserProfile } from "@repo/db/users";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
+import { userText } from "../validation/user-text.ts";
 import { ClerkUnavailableError, UserDeletedError, UserNotInClerkError } from "./user-directory.ts";
 
-/** Blank means "clear it": an empty display name is stored as null, not as "". */
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `${label} must be at most ${max} characters` })
-    .transform((value) => value || null)
-    .nullable()
-    .optional();
-
+/** Absent leaves a field as it is; null or blank clears it (stored as null, not as ""). */
 export const profileInput = z.strictObject({
-  displayName: optionalText(80, "Display name"),
-  bio: optionalText(500, "Bio"),
+  displayName: userText({ label: "Display name", max: 80, multiline: false }).nullable().optional(),
+  bio: userText({ label: "Bio", max: 500, multiline: true }).nullable().optional(),
 });
 
 export type ProfileInput = z.input<typeof profileInput>;
@@ -58,5 +50,6 @@ function toTRPCError(error: unknown): TRPCError {
     return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
   if (error instanceof ClerkUnavailableError)
     return new TRPCError({ code: "BAD_GATEWAY", message: error.message, cause: error });
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Unexpected error", cause: error });
+  // The cause's own message, for the log (and for the caller in development only: see trpc.ts).
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
 }

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { clerkUserJson } from "@repo/db/testing";
 import { markUserDeleted, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
+import { TRPC_MAX_BATCH_SIZE } from "@repo/server/limits";
 import type { AppRouter } from "@repo/server/router";
 import {
   createTestClerkInstance,
@@ -8,24 +9,15 @@ import {
   startTestServerWithDatabase,
   TEST_WEB_ORIGIN,
 } from "@repo/server/testing";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeApiProblem } from "./trpc.ts";
+import { createTRPCClient } from "@trpc/client";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createApiLink, describeApiProblem } from "./trpc.ts";
 
 const clerk = createTestClerkInstance();
 
-/** The same link the app uses, pointed at a real server, so each failure is one the page really gets. */
+/** The link the app uses, pointed at a real server, so each failure is one the page really gets. */
 function client(baseUrl: string, token: string | null) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${baseUrl}/api/trpc`,
-        transformer: superjson,
-        headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
-      }),
-    ],
-  });
+  return createTRPCClient<AppRouter>({ links: [createApiLink(async () => token, `${baseUrl}/api/trpc`)] });
 }
 
 const failureOf = (promise: Promise<unknown>) =>
@@ -55,12 +47,39 @@ describe("describeApiProblem, on the server's real answers", () => {
     });
   });
 
+  it("an invisible character: the field message naming it, for the form to show beside the field", async () => {
+    const user = clerkUserJson();
+    await upsertUsersFromClerk(server.db, [userSyncRowFromClerk(user)]);
+    const token = await signSessionToken(clerk, { userId: user.id, azp: TEST_WEB_ORIGIN });
+    const problem = await failureOf(client(server.url, token).user.updateProfile.mutate({ bio: "hi\u202Eevil" }));
+    expect(problem).toEqual({
+      kind: "invalid-input",
+      fieldErrors: { bio: ["Bio contains an invisible or control character (U+202E): remove it"] },
+    });
+  });
+
   it("a user deleted in Clerk: user-deleted", async () => {
     const user = clerkUserJson();
     await upsertUsersFromClerk(server.db, [userSyncRowFromClerk(user)]);
     await markUserDeleted(server.db, user.id);
     const token = await signSessionToken(clerk, { userId: user.id, azp: TEST_WEB_ORIGIN });
     expect(await failureOf(client(server.url, token).user.me.query())).toEqual({ kind: "user-deleted" });
+  });
+
+  describe("many calls at once", () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it(`are split into batches the server accepts (${TRPC_MAX_BATCH_SIZE} calls each), and every call is answered`, async () => {
+      const token = await signSessionToken(clerk, { userId: "user_many", azp: TEST_WEB_ORIGIN });
+      const api = client(server.url, token);
+      const requests = vi.spyOn(globalThis, "fetch");
+      const calls = 2 * TRPC_MAX_BATCH_SIZE + 1;
+      const answers = await Promise.all(Array.from({ length: calls }, () => api.auth.whoami.query()));
+      expect(answers).toEqual(Array(calls).fill({ userId: "user_many", sessionId: "sess_many" }));
+      expect(requests).toHaveBeenCalledTimes(3);
+    });
   });
 
   it("nothing listening: unreachable", async () => {

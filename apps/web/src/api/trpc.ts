@@ -1,3 +1,5 @@
+// The server's batch limit, from a module that imports nothing, so no server code reaches the bundle.
+import { TRPC_MAX_BATCH_SIZE } from "@repo/server/limits";
 import type { AppRouter, RouterOutputs } from "@repo/server/router";
 import { createTRPCReact, httpBatchLink, TRPCClientError } from "@trpc/react-query";
 import superjson from "superjson";
@@ -7,20 +9,25 @@ export const trpc = createTRPCReact<AppRouter>();
 
 export type Profile = RouterOutputs["user"]["me"];
 
-/** Every request carries a fresh Clerk session token; Clerk refreshes it before it expires. */
-export function createTrpcClient(getToken: () => Promise<string | null>) {
-  return trpc.createClient({
-    links: [
-      httpBatchLink({
-        url: "/api/trpc",
-        transformer: superjson,
-        async headers() {
-          const token = await getToken();
-          return token ? { Authorization: `Bearer ${token}` } : {};
-        },
-      }),
-    ],
+/**
+ * How every call reaches the server: calls made together share one request, at most as many as the
+ * server accepts in one batch (it refuses a bigger batch whole). Every request carries a fresh Clerk
+ * session token; Clerk refreshes it before it expires.
+ */
+export function createApiLink(getToken: () => Promise<string | null>, url = "/api/trpc") {
+  return httpBatchLink<AppRouter>({
+    url,
+    transformer: superjson,
+    maxItems: TRPC_MAX_BATCH_SIZE,
+    async headers() {
+      const token = await getToken();
+      return token ? { Authorization: `Bearer ${token}` } : {};
+    },
   });
+}
+
+export function createTrpcClient(getToken: () => Promise<string | null>) {
+  return trpc.createClient({ links: [createApiLink(getToken)] });
 }
 
 export type ApiProblem =

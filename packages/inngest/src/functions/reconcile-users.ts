@@ -44,8 +44,11 @@ export function createReconcileUsersFunction(
       triggers: [cron(schedule), usersReconcileRequested],
       singleton: { mode: "skip" },
       retries: 10,
-      // Ends this run's row only: `event.data.run_id` is the failed run, whose id start-run recorded.
-      onFailure: async ({ event, error }) => {
+      // Runs once the retries are spent, and ends this run's row only: `event.data.run_id` is the failed
+      // run, whose id start-run recorded. The error text is for operators: the log here and the run's
+      // row, never the users (sync.lastReconciliation shows them the status alone).
+      onFailure: async ({ event, error, logger }) => {
+        logger.error({ err: error }, "reconcile-users failed after its retries");
         await failInngestReconciliationRun(deps.db, event.data.run_id, error.message);
       },
     },
