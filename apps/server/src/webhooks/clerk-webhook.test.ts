@@ -1,4 +1,8 @@
-import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase, truncateAll } from "@repo/db/testing";
+import { findUserById, type User } from "@repo/db/users";
+import { createInngestClient } from "@repo/inngest/client";
+import { createUpsertClerkUserFunction } from "@repo/inngest/functions";
+import { runFunction, silentLogger } from "@repo/inngest/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
@@ -6,6 +10,13 @@ import { startInngestEventApiStub } from "../testing/inngest-stubs.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 
 const clerk = createTestClerkInstance();
+
+/** The columns a Clerk sync writes, without the bookkeeping timestamps that say when it wrote them. */
+function syncedColumns(row: User | undefined) {
+  if (!row) return undefined;
+  const { synced_at, created_at, updated_at, ...synced } = row;
+  return synced;
+}
 
 describe("POST /api/webhooks/clerk", () => {
   let t: TestDatabase;
@@ -37,9 +48,72 @@ describe("POST /api/webhooks/clerk", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ forwarded: "clerk/user.created", id: delivery.svixId });
     expect(inngestApi.events).toHaveLength(1);
-    expect(inngestApi.events[0]).toMatchObject({ id: delivery.svixId, name: "clerk/user.created", data: user });
+    expect(inngestApi.events[0]).toMatchObject({
+      id: delivery.svixId,
+      name: "clerk/user.created",
+      data: { id: user.id, updated_at: user.updated_at },
+    });
     // The webhook only forwards; the row is written by the Inngest function.
     expect(await countUsers(t.db)).toBe(0);
+  });
+
+  it("forwards only the fields the sync reads, and the forwarded event writes the same row as Clerk's whole user", async () => {
+    const user = clerkUserJson({
+      last_sign_in_at: 1_767_300_000_123,
+      private_metadata: { stripeCustomerId: "cus_PRIVATE" },
+      unsafe_metadata: { referrer: "UNSAFE-REFERRER" },
+      phone_numbers: [{ id: "idn_phone", object: "phone_number", phone_number: "+15555550100", linked_to: [] }],
+      primary_phone_number_id: "idn_phone",
+      external_accounts: [
+        { id: "eac_google", object: "google_account", provider: "oauth_google", email_address: "ada@gmail.example" },
+      ],
+      web3_wallets: [
+        { id: "idn_wallet", object: "web3_wallet", web3_wallet: "0xWALLET0000000000000000000000000000000" },
+      ],
+    });
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    expect((await post(server, delivery)).status).toBe(200);
+
+    const [event] = inngestApi.events;
+    if (!event) throw new Error("no event reached the Inngest stand-in");
+    const sent = JSON.stringify(event);
+    for (const secret of ["cus_PRIVATE", "UNSAFE-REFERRER", "+15555550100", "ada@gmail.example", "0xWALLET"]) {
+      expect(sent).not.toContain(secret);
+    }
+    const primary = user.email_addresses[1];
+    expect(event.data).toEqual({
+      id: user.id,
+      primary_email_address_id: primary?.id,
+      email_addresses: [{ id: primary?.id, email_address: primary?.email_address }],
+      username: user.username,
+      first_name: "Ada",
+      last_name: "Lovelace",
+      image_url: user.image_url,
+      public_metadata: { plan: "free" },
+      created_at: user.created_at,
+      updated_at: user.updated_at,
+      last_sign_in_at: 1_767_300_000_123,
+    });
+
+    // Inngest's own Clerk integration sends the whole user: both must end in the same row.
+    const upsert = createUpsertClerkUserFunction(createInngestClient({ isDev: true, logger: silentLogger() }), {
+      db: t.db,
+    });
+    const rowFrom = async (data: Record<string, unknown>) => {
+      await truncateAll(t.db);
+      expect((await runFunction(upsert, { name: "clerk/user.created", data })).error).toBeUndefined();
+      return syncedColumns(await findUserById(t.db, user.id));
+    };
+    const fromForwarded = await rowFrom(event.data);
+    expect(fromForwarded).toMatchObject({ email: primary?.email_address, first_name: "Ada" });
+    expect(fromForwarded).toEqual(await rowFrom(user));
+    await truncateAll(t.db);
+  });
+
+  it("forwards a user.deleted as its id alone", async () => {
+    const data = { id: "user_2deletedTestUser", object: "user", deleted: true, slug: "ada" };
+    expect((await post(server, signClerkWebhook({ type: "user.deleted", data }))).status).toBe(200);
+    expect(inngestApi.events.map((e) => e.data)).toEqual([{ id: "user_2deletedTestUser", deleted: true }]);
   });
 
   it("forwards user.updated and user.deleted under their clerk/ names", async () => {
