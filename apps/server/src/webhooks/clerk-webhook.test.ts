@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase, truncateAll } from "@repo/db/testing";
 import { findUserById, type User } from "@repo/db/users";
 import { createInngestClient } from "@repo/inngest/client";
@@ -195,6 +196,87 @@ describe("POST /api/webhooks/clerk", () => {
       signClerkWebhook({ type: "user.created", data: { ...clerkUserJson(), email_addresses: [] } }),
     );
     expect(((await response.json()) as { error: string }).error).toMatch(/primary_email_address_id/);
+  });
+
+  // Each of these would fail the Inngest function's write on every retry (Postgres refuses NUL, lone
+  // surrogates in jsonb, index entries over 2,704 bytes and six-digit years; JSON.stringify gives up on
+  // deep nesting), or the webhook itself with a 5xx: refused at the door instead, naming the field.
+  const unstorableDeliveries: Array<[string, () => { headers: Record<string, string>; body: string }, RegExp]> = [
+    [
+      "a NUL in first_name",
+      () => signClerkWebhook({ type: "user.created", data: clerkUserJson({ first_name: "Ada\u0000" }) }),
+      /first_name: contains a NUL character or a lone surrogate/,
+    ],
+    [
+      "a lone surrogate in a public_metadata value",
+      () => signClerkWebhook({ type: "user.updated", data: clerkUserJson({ public_metadata: { nick: "\ud800" } }) }),
+      /public_metadata\.nick: contains a NUL character or a lone surrogate/,
+    ],
+    [
+      "a NUL in a public_metadata key",
+      () => signClerkWebhook({ type: "user.created", data: clerkUserJson({ public_metadata: { "a\u0000b": 1 } }) }),
+      /public_metadata: has a key that contains a NUL character/,
+    ],
+    [
+      "a NUL in the primary email address",
+      () => {
+        const user = clerkUserJson();
+        const [other, primary] = user.email_addresses;
+        const email_addresses = [other, { ...primary, email_address: "ada\u0000@example.org" }];
+        return signClerkWebhook({ type: "user.created", data: { ...user, email_addresses } });
+      },
+      /email_addresses\.1\.email_address: contains a NUL/,
+    ],
+    [
+      "public_metadata nested 10,000 levels deep",
+      () => {
+        const depth = 10_000;
+        const body = JSON.stringify({
+          object: "event",
+          type: "user.created",
+          data: clerkUserJson({ public_metadata: {} }),
+        });
+        const nested = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+        return signClerkWebhook(
+          { type: "", data: null },
+          { rawBody: body.replace('"public_metadata":{}', `"public_metadata":${nested}`) },
+        );
+      },
+      /public_metadata\.a\.a.*: is nested more than 64 levels deep/,
+    ],
+    [
+      "an updated_at after the year 9999",
+      () => signClerkWebhook({ type: "user.updated", data: clerkUserJson({ updated_at: Date.UTC(10_000, 0, 1) }) }),
+      /updated_at: Too big/,
+    ],
+    [
+      "an id of 3,000 random characters",
+      () =>
+        signClerkWebhook({ type: "user.created", data: clerkUserJson({ id: randomBytes(2_250).toString("base64") }) }),
+      /^Invalid user\.created payload: id: Too big/,
+    ],
+    [
+      "a user.deleted whose id has a NUL",
+      () => signClerkWebhook({ type: "user.deleted", data: { id: "user_\u0000", object: "user", deleted: true } }),
+      /id: contains a NUL/,
+    ],
+    [
+      "an event type that is a deeply nested value, not a string",
+      () => {
+        const depth = 10_000;
+        const body = `{"object":"event","type":${"[".repeat(depth)}1${"]".repeat(depth)},"data":{}}`;
+        return signClerkWebhook({ type: "", data: null }, { rawBody: body });
+      },
+      /type is not a string/,
+    ],
+  ];
+
+  it.each(unstorableDeliveries)("refuses %s with 400 naming it, and forwards nothing", async (_case, make, reason) => {
+    const response = await post(server, make());
+    const { error } = (await response.json()) as { error: string };
+    expect(response.status, error).toBe(400);
+    expect(error).toMatch(reason);
+    expect(inngestApi.events).toEqual([]);
   });
 
   it("answers 503 when Inngest cannot be reached, so Svix retries the delivery", async () => {

@@ -43,6 +43,14 @@ export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
       return;
     }
     const svixId = req.header("svix-id") as string;
+    // Signed is not the same as well-formed: the type is echoed and logged below, so it must be text
+    // (a deeply nested value there would overflow JSON.stringify).
+    const type: unknown = event.type;
+    if (typeof type !== "string") {
+      deps.logger.warn({ svixId }, "rejected a Clerk webhook whose type is not a string");
+      res.status(400).json({ error: "Invalid event: type is not a string" });
+      return;
+    }
     if (!isForwardedClerkEvent(event.type)) {
       deps.logger.info({ type: event.type, svixId }, "ignored a Clerk webhook type this app does not handle");
       res.status(200).json({ ignored: event.type });
