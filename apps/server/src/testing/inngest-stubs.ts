@@ -87,6 +87,10 @@ export async function driveInngestRun(options: {
     const responseBody = await response.json().catch(() => null);
     if (response.status !== 206) return { status: response.status, body: responseBody, calls: call };
     url.searchParams.set("stepId", "step");
+    // A failed step is Inngest's cue to retry the run later: this run ends here, failed.
+    if ((responseBody as StepOp[]).some((op) => op.op === "StepError")) {
+      return { status: response.status, body: responseBody, calls: call };
+    }
     for (const op of responseBody as StepOp[]) {
       if (op.op === "StepPlanned") url.searchParams.set("stepId", op.id);
       else if (op.op === "StepRun" || op.op === "Step") steps[op.id] = { type: "data", data: op.data };
