@@ -1,4 +1,7 @@
 import { Inngest, type Logger } from "inngest";
+import { fetchWithinSendDeadline, SEND_EVENT_TIMEOUT_MS, sendDeadlineMiddleware } from "./send-deadline.ts";
+
+export { SEND_EVENT_TIMEOUT_MS, SendEventTimeoutError } from "./send-deadline.ts";
 
 export const INNGEST_APP_ID = "clerk-user-sync";
 
@@ -9,6 +12,8 @@ export type InngestClientOptions = {
   signingKey?: string;
   isDev?: boolean;
   logger?: Logger;
+  /** How long one send() may take in all, retries included (default SEND_EVENT_TIMEOUT_MS). */
+  sendTimeoutMs?: number;
 };
 
 /**
@@ -16,7 +21,13 @@ export type InngestClientOptions = {
  * (INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY, INNGEST_DEV, INNGEST_BASE_URL) unless given here.
  */
 export function createInngestClient(options: InngestClientOptions = {}) {
-  return new Inngest({ id: INNGEST_APP_ID, ...options });
+  const { sendTimeoutMs = SEND_EVENT_TIMEOUT_MS, ...clientOptions } = options;
+  return new Inngest({
+    id: INNGEST_APP_ID,
+    ...clientOptions,
+    middleware: [sendDeadlineMiddleware(sendTimeoutMs)],
+    fetch: fetchWithinSendDeadline,
+  });
 }
 
 export type InngestClient = ReturnType<typeof createInngestClient>;

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase, truncateAll } from "@repo/db/testing";
-import { findUserById, type User } from "@repo/db/users";
-import { createInngestClient } from "@repo/inngest/client";
+import { type ClerkUserJson, findUserById, type User } from "@repo/db/users";
+import { createInngestClient, SEND_EVENT_TIMEOUT_MS } from "@repo/inngest/client";
 import { createUpsertClerkUserFunction } from "@repo/inngest/functions";
 import { runFunction, silentLogger } from "@repo/inngest/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
-import { startInngestEventApiStub } from "../testing/inngest-stubs.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { type InngestEventApiStub, startInngestEventApiStub } from "../testing/inngest-stubs.ts";
+import { findFreePort, startTestServer, type TestServer } from "../testing/test-server.ts";
 
 const clerk = createTestClerkInstance();
 
@@ -22,17 +22,15 @@ function syncedColumns(row: User | undefined) {
 describe("POST /api/webhooks/clerk", () => {
   let t: TestDatabase;
   let server: TestServer;
-  let downServer: TestServer;
   let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
 
   beforeAll(async () => {
     t = await openTestDatabase("pglite");
     inngestApi = await startInngestEventApiStub();
     server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: inngestApi.url });
-    downServer = await startTestServer({ db: t.db, clerk }); // its Inngest URL has nothing listening
   });
   afterAll(async () => {
-    await Promise.all([server.close(), downServer.close(), inngestApi.close()]);
+    await Promise.all([server.close(), inngestApi.close()]);
     await t.close();
   });
   beforeEach(() => {
@@ -278,9 +276,94 @@ describe("POST /api/webhooks/clerk", () => {
     expect(error).toMatch(reason);
     expect(inngestApi.events).toEqual([]);
   });
+});
 
-  it("answers 503 when Inngest cannot be reached, so Svix retries the delivery", async () => {
-    const response = await post(downServer, signClerkWebhook({ type: "user.created", data: clerkUserJson() }));
-    expect(response.status).toBe(503);
+describe("POST /api/webhooks/clerk when Inngest refuses, fails or stalls", () => {
+  // Svix gives up on a delivery after 15 s: the webhook must have answered 503 before, so Svix retries.
+  const answeredWithinMs = SEND_EVENT_TIMEOUT_MS + 2_000;
+  let t: TestDatabase;
+  let inngestPort: number;
+  let server: TestServer;
+  let inngestApi: InngestEventApiStub | undefined;
+
+  beforeAll(async () => {
+    t = await openTestDatabase("pglite");
+    inngestPort = await findFreePort();
+    server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: `http://127.0.0.1:${inngestPort}/` });
+  });
+  afterEach(async () => {
+    await inngestApi?.close();
+    inngestApi = undefined;
+  });
+  afterAll(async () => {
+    await server.close();
+    await t.close();
+  });
+
+  async function deliver(delivery: { headers: Record<string, string>; body: string }) {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${server.url}/api/webhooks/clerk`, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(answeredWithinMs),
+      });
+      await response.body?.cancel();
+      return { status: response.status, elapsedMs: performance.now() - started };
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "TimeoutError") {
+        return { status: `no answer within ${answeredWithinMs} ms`, elapsedMs: performance.now() - started };
+      }
+      throw error;
+    }
+  }
+
+  /** Svix's retry of a delivery: the same svix-id, signed again. Inngest must get its event exactly once. */
+  async function expectRetryForwardedOnce(user: ClerkUserJson, svixId: string) {
+    const retry = await deliver(signClerkWebhook({ type: "user.created", data: user }, { svixId }));
+    expect(retry.status).toBe(200);
+    expect(inngestApi?.events.filter((event) => event.id === svixId)).toHaveLength(1);
+  }
+
+  it("answers 503 when nothing listens where Inngest should be, and forwards Svix's retry once it does", async () => {
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const answer = await deliver(delivery);
+    expect(answer.status).toBe(503);
+    expect(answer.elapsedMs).toBeLessThan(answeredWithinMs);
+
+    inngestApi = await startInngestEventApiStub({ port: inngestPort });
+    await expectRetryForwardedOnce(user, delivery.svixId);
+  });
+
+  it("answers 503 when Inngest fails with 500, and forwards Svix's retry once Inngest is back", async () => {
+    inngestApi = await startInngestEventApiStub({ port: inngestPort });
+    inngestApi.setMode("fail");
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const answer = await deliver(delivery);
+    expect(answer.status).toBe(503);
+    expect(answer.elapsedMs).toBeLessThan(answeredWithinMs);
+    expect(inngestApi.events).toEqual([]);
+
+    inngestApi.setMode("accept");
+    await expectRetryForwardedOnce(user, delivery.svixId);
+  });
+
+  it("answers 503 in time when Inngest never answers, hangs up on it, and forwards Svix's retry once Inngest answers", async () => {
+    inngestApi = await startInngestEventApiStub({ port: inngestPort });
+    inngestApi.setMode("stall");
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const answer = await deliver(delivery);
+    expect(answer.status).toBe(503);
+    expect(answer.elapsedMs).toBeLessThan(answeredWithinMs);
+    // No request is left hanging on the stalled Inngest.
+    const stub = inngestApi;
+    await vi.waitFor(() => expect(stub.stats.abandoned).toBe(stub.stats.requests));
+
+    inngestApi.setMode("accept");
+    await expectRetryForwardedOnce(user, delivery.svixId);
   });
 });

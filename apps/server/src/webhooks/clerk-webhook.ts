@@ -20,7 +20,9 @@ export type ClerkWebhookDeps = {
  *
  * Status codes are what Svix acts on: 2xx stops its retries, anything else retries with backoff. So a
  * bad signature or payload is 400 (nothing forwarded), an event type we do not handle is 200 (nothing
- * to do, ever), and Inngest being unreachable is 503 (try again later; nothing is lost).
+ * to do, ever), and Inngest being unreachable is 503 (try again later; nothing is lost). The Inngest
+ * client gives each send SEND_EVENT_TIMEOUT_MS (10 s) in all, so a stalled Inngest still gets its 503
+ * answered before Svix's own 15 s delivery timeout.
  */
 export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
   const webhookRouter = express.Router();
