@@ -37,7 +37,7 @@ export function isForwardedClerkEvent(type: string): type is ClerkUserWebhookTyp
   return Object.hasOwn(clerkUserEventTypes, type);
 }
 
-export type ClerkEventData = ClerkUserJson | ClerkDeletedUser;
+type ClerkEventData = ClerkUserJson | ClerkDeletedUser;
 
 /**
  * Validates the `data` of a Clerk webhook we forward, and reduces it to what the functions read: the
@@ -66,7 +66,7 @@ export function parseClerkEventData(
  * wallets, passkeys, and whatever Clerk adds next. A field the sync starts reading must be added here.
  * The result is still a valid Clerk user, so the same functions handle it and Clerk's whole object.
  */
-export function minimizeClerkUser(user: ClerkUserJson): ClerkUserJson {
+function minimizeClerkUser(user: ClerkUserJson): ClerkUserJson {
   const primary = user.email_addresses.find((address) => address.id === user.primary_email_address_id);
   return {
     id: user.id,

@@ -8,6 +8,7 @@ import { z } from "zod";
  * No transforms here: Inngest validates events with this schema and requires input and output types
  * to match. Clerk sends null for absent values; `nullish` also accepts a field left out.
  */
+
 /**
  * Milliseconds since 1970, up to the end of year 9999: later instants are written with a six-digit
  * year (`+010000-01-01T…`) that Postgres cannot read, and beyond 8.64e15 are no Date at all.
