@@ -1,4 +1,7 @@
 import { Inngest, type Logger } from "inngest";
+import { fetchWithinSendDeadline, SEND_EVENT_TIMEOUT_MS, sendDeadlineMiddleware } from "./send-deadline.ts";
+
+export { SEND_EVENT_TIMEOUT_MS, SendEventTimeoutError } from "./send-deadline.ts";
 
 export const INNGEST_APP_ID = "clerk-user-sync";
 
@@ -11,6 +14,8 @@ export type InngestClientOptions = {
   /** Dev Server mode (no signature checks). Always given: the SDK would otherwise read INNGEST_DEV itself. */
   isDev: boolean;
   logger?: Logger;
+  /** How long one send() may take in all, retries included (default SEND_EVENT_TIMEOUT_MS). */
+  sendTimeoutMs?: number;
 };
 
 /**
@@ -19,7 +24,13 @@ export type InngestClientOptions = {
  * signature checks.
  */
 export function createInngestClient(options: InngestClientOptions) {
-  return new Inngest({ id: INNGEST_APP_ID, ...options });
+  const { sendTimeoutMs = SEND_EVENT_TIMEOUT_MS, ...clientOptions } = options;
+  return new Inngest({
+    id: INNGEST_APP_ID,
+    ...clientOptions,
+    middleware: [sendDeadlineMiddleware(sendTimeoutMs)],
+    fetch: fetchWithinSendDeadline,
+  });
 }
 
 export type InngestClient = ReturnType<typeof createInngestClient>;

@@ -1,12 +1,19 @@
-import { clerkDeletedUserSchema, clerkUserJsonSchema } from "@repo/db/users";
+import {
+  type ClerkDeletedUser,
+  type ClerkUserJson,
+  clerkDeletedUserSchema,
+  clerkUserJsonSchema,
+  describeIssues,
+} from "@repo/db/users";
 import { eventType } from "inngest";
 import { z } from "zod";
 
 /**
- * Clerk's user webhooks, forwarded to Inngest as `clerk/<type>` with Clerk's `data` unchanged, the
- * names Clerk's own Inngest transformation template uses. Inngest validates each event against its
- * schema before our handler runs: an event that cannot be a user fails at once (NonRetriableError)
- * with the offending field named, and writes nothing.
+ * Clerk's user webhooks, forwarded to Inngest as `clerk/<type>`, the names Clerk's own Inngest
+ * transformation template uses. Our webhook sends only the fields the functions read (see
+ * minimizeClerkUser); Inngest's own Clerk integration sends Clerk's whole `data`, and the schemas
+ * accept both. Inngest validates each event against its schema before our handler runs: an event that
+ * cannot be a user fails at once (NonRetriableError) with the offending field named, and writes nothing.
  */
 export const clerkUserCreated = eventType("clerk/user.created", { schema: clerkUserJsonSchema });
 export const clerkUserUpdated = eventType("clerk/user.updated", { schema: clerkUserJsonSchema });
@@ -32,4 +39,50 @@ export type ClerkUserWebhookType = keyof typeof clerkUserEventTypes;
 
 export function isForwardedClerkEvent(type: string): type is ClerkUserWebhookType {
   return Object.hasOwn(clerkUserEventTypes, type);
+}
+
+type ClerkEventData = ClerkUserJson | ClerkDeletedUser;
+
+/**
+ * Validates the `data` of a Clerk webhook we forward, and reduces it to what the functions read: the
+ * one place the webhook decides what reaches Inngest.
+ */
+export function parseClerkEventData(
+  type: ClerkUserWebhookType,
+  data: unknown,
+): { success: true; data: ClerkEventData } | { success: false; reason: string } {
+  if (type === "user.deleted") {
+    const deleted = clerkDeletedUserSchema.safeParse(data);
+    if (!deleted.success) return { success: false, reason: describeIssues(deleted.error.issues) };
+    return { success: true, data: { id: deleted.data.id, deleted: true } };
+  }
+  const user = clerkUserJsonSchema.safeParse(data);
+  if (!user.success) return { success: false, reason: describeIssues(user.error.issues) };
+  return { success: true, data: minimizeClerkUser(user.data) };
+}
+
+/**
+ * The part of a Clerk user that is forwarded to Inngest: exactly what userSyncRowFromClerk reads (id,
+ * primary_email_address_id and that one address as { id, email_address }, username, first_name,
+ * last_name, image_url, public_metadata, created_at, updated_at, last_sign_in_at). Inngest keeps every
+ * event it receives, so everything else Clerk sends stays out of its event store: private and unsafe
+ * metadata, phone numbers, the other email addresses, external, SAML and enterprise accounts, web3
+ * wallets, passkeys, and whatever Clerk adds next. A field the sync starts reading must be added here.
+ * The result is still a valid Clerk user, so the same functions handle it and Clerk's whole object.
+ */
+function minimizeClerkUser(user: ClerkUserJson): ClerkUserJson {
+  const primary = user.email_addresses.find((address) => address.id === user.primary_email_address_id);
+  return {
+    id: user.id,
+    primary_email_address_id: primary ? primary.id : null,
+    email_addresses: primary ? [{ id: primary.id, email_address: primary.email_address }] : [],
+    username: user.username ?? null,
+    first_name: user.first_name ?? null,
+    last_name: user.last_name ?? null,
+    image_url: user.image_url ?? null,
+    public_metadata: user.public_metadata ?? null,
+    created_at: user.created_at,
+    updated_at: user.updated_at,
+    last_sign_in_at: user.last_sign_in_at ?? null,
+  };
 }

@@ -6,17 +6,39 @@ import canonicalize from "canonicalize";
 export type SentEvent = { id?: string; name: string; data: Record<string, unknown>; ts?: number };
 
 /**
- * A loopback stand-in for Inngest's Event API (`POST /e/:eventKey`), reached through the client's
- * base URL. It records what the app sends, and answers the way Inngest does.
+ * How the stand-in answers: `accept` as Inngest does, `fail` with a 500 (Inngest having an outage), or
+ * `stall`: read the request and never answer, as behind a hung load balancer.
  */
-export async function startInngestEventApiStub() {
+export type InngestStubMode = "accept" | "fail" | "stall";
+
+/**
+ * A loopback stand-in for Inngest's Event API (`POST /e/:eventKey`), reached through the client's
+ * base URL. It records the events it accepts, and answers the way Inngest does, or fails or stalls.
+ * `port` lets a test start it where a server already expects Inngest (to play an outage's end).
+ */
+export async function startInngestEventApiStub(options: { port?: number } = {}) {
   const events: SentEvent[] = [];
+  const stats = { requests: 0, abandoned: 0 };
+  const stub = { mode: "accept" as InngestStubMode };
   const server = createServer((req, res) => {
+    stats.requests += 1;
     let body = "";
     req.on("data", (chunk) => {
       body += chunk;
     });
     req.on("end", () => {
+      if (stub.mode === "stall") {
+        // The client hanging up is the only way this request ends.
+        res.on("close", () => {
+          stats.abandoned += 1;
+        });
+        return;
+      }
+      if (stub.mode === "fail") {
+        res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: "internal server error", status: 500 }));
+        return;
+      }
       const received = JSON.parse(body) as SentEvent | SentEvent[];
       const batch = Array.isArray(received) ? received : [received];
       events.push(...batch);
@@ -24,14 +46,24 @@ export async function startInngestEventApiStub() {
       res.end(JSON.stringify({ ids: batch.map((e, i) => e.id ?? `evt_${events.length + i}`), status: 200 }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
     events,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stats,
+    setMode(mode: InngestStubMode) {
+      stub.mode = mode;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
+
+export type InngestEventApiStub = Awaited<ReturnType<typeof startInngestEventApiStub>>;
 
 /**
  * Signs a request body the way Inngest signs its calls to a serve() endpoint: HMAC-SHA256, keyed with
@@ -98,6 +130,7 @@ export async function driveInngestRun(options: {
     for (const op of responseBody as StepOp[]) {
       if (op.op === "StepPlanned") url.searchParams.set("stepId", op.id);
       else if (op.op === "StepRun" || op.op === "Step") steps[op.id] = { type: "data", data: op.data };
+      // A failed step is Inngest's cue to retry the run later: this run ends here, failed.
       else if (op.op === "StepError" || op.op === "StepFailed") return outcome;
       else throw new Error(`Unexpected step op ${op.op}`);
     }

@@ -1,26 +1,36 @@
-import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase } from "@repo/db/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { clerkUserJson, countUsers, openTestDatabase, type TestDatabase, truncateAll } from "@repo/db/testing";
+import { type ClerkUserJson, findUserById, type User } from "@repo/db/users";
+import { createInngestClient, SEND_EVENT_TIMEOUT_MS } from "@repo/inngest/client";
+import { createUpsertClerkUserFunction } from "@repo/inngest/functions";
+import { runFunction, silentLogger } from "@repo/inngest/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
-import { startInngestEventApiStub } from "../testing/inngest-stubs.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { type InngestEventApiStub, startInngestEventApiStub } from "../testing/inngest-stubs.ts";
+import { findFreePort, startTestServer, type TestServer } from "../testing/test-server.ts";
 
 const clerk = createTestClerkInstance();
+
+/** The columns a Clerk sync writes, without the bookkeeping timestamps that say when it wrote them. */
+function syncedColumns(row: User | undefined) {
+  if (!row) return undefined;
+  const { synced_at, created_at, updated_at, ...synced } = row;
+  return synced;
+}
 
 describe("POST /api/webhooks/clerk", () => {
   let t: TestDatabase;
   let server: TestServer;
-  let downServer: TestServer;
   let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
 
   beforeAll(async () => {
     t = await openTestDatabase("pglite");
     inngestApi = await startInngestEventApiStub();
     server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: inngestApi.url });
-    downServer = await startTestServer({ db: t.db, clerk }); // its Inngest URL has nothing listening
   });
   afterAll(async () => {
-    await Promise.all([server.close(), downServer.close(), inngestApi.close()]);
+    await Promise.all([server.close(), inngestApi.close()]);
     await t.close();
   });
   beforeEach(() => {
@@ -37,9 +47,72 @@ describe("POST /api/webhooks/clerk", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ forwarded: "clerk/user.created", id: delivery.svixId });
     expect(inngestApi.events).toHaveLength(1);
-    expect(inngestApi.events[0]).toMatchObject({ id: delivery.svixId, name: "clerk/user.created", data: user });
+    expect(inngestApi.events[0]).toMatchObject({
+      id: delivery.svixId,
+      name: "clerk/user.created",
+      data: { id: user.id, updated_at: user.updated_at },
+    });
     // The webhook only forwards; the row is written by the Inngest function.
     expect(await countUsers(t.db)).toBe(0);
+  });
+
+  it("forwards only the fields the sync reads, and the forwarded event writes the same row as Clerk's whole user", async () => {
+    const user = clerkUserJson({
+      last_sign_in_at: 1_767_300_000_123,
+      private_metadata: { stripeCustomerId: "cus_PRIVATE" },
+      unsafe_metadata: { referrer: "UNSAFE-REFERRER" },
+      phone_numbers: [{ id: "idn_phone", object: "phone_number", phone_number: "+15555550100", linked_to: [] }],
+      primary_phone_number_id: "idn_phone",
+      external_accounts: [
+        { id: "eac_google", object: "google_account", provider: "oauth_google", email_address: "ada@gmail.example" },
+      ],
+      web3_wallets: [
+        { id: "idn_wallet", object: "web3_wallet", web3_wallet: "0xWALLET0000000000000000000000000000000" },
+      ],
+    });
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    expect((await post(server, delivery)).status).toBe(200);
+
+    const [event] = inngestApi.events;
+    if (!event) throw new Error("no event reached the Inngest stand-in");
+    const sent = JSON.stringify(event);
+    for (const secret of ["cus_PRIVATE", "UNSAFE-REFERRER", "+15555550100", "ada@gmail.example", "0xWALLET"]) {
+      expect(sent).not.toContain(secret);
+    }
+    const primary = user.email_addresses[1];
+    expect(event.data).toEqual({
+      id: user.id,
+      primary_email_address_id: primary?.id,
+      email_addresses: [{ id: primary?.id, email_address: primary?.email_address }],
+      username: user.username,
+      first_name: "Ada",
+      last_name: "Lovelace",
+      image_url: user.image_url,
+      public_metadata: { plan: "free" },
+      created_at: user.created_at,
+      updated_at: user.updated_at,
+      last_sign_in_at: 1_767_300_000_123,
+    });
+
+    // Inngest's own Clerk integration sends the whole user: both must end in the same row.
+    const upsert = createUpsertClerkUserFunction(createInngestClient({ isDev: true, logger: silentLogger() }), {
+      db: t.db,
+    });
+    const rowFrom = async (data: Record<string, unknown>) => {
+      await truncateAll(t.db);
+      expect((await runFunction(upsert, { name: "clerk/user.created", data })).error).toBeUndefined();
+      return syncedColumns(await findUserById(t.db, user.id));
+    };
+    const fromForwarded = await rowFrom(event.data);
+    expect(fromForwarded).toMatchObject({ email: primary?.email_address, first_name: "Ada" });
+    expect(fromForwarded).toEqual(await rowFrom(user));
+    await truncateAll(t.db);
+  });
+
+  it("forwards a user.deleted as its id alone", async () => {
+    const data = { id: "user_2deletedTestUser", object: "user", deleted: true, slug: "ada" };
+    expect((await post(server, signClerkWebhook({ type: "user.deleted", data }))).status).toBe(200);
+    expect(inngestApi.events.map((e) => e.data)).toEqual([{ id: "user_2deletedTestUser", deleted: true }]);
   });
 
   it("forwards user.updated and user.deleted under their clerk/ names", async () => {
@@ -123,8 +196,174 @@ describe("POST /api/webhooks/clerk", () => {
     expect(((await response.json()) as { error: string }).error).toMatch(/primary_email_address_id/);
   });
 
-  it("answers 503 when Inngest cannot be reached, so Svix retries the delivery", async () => {
-    const response = await post(downServer, signClerkWebhook({ type: "user.created", data: clerkUserJson() }));
-    expect(response.status).toBe(503);
+  // Each of these would fail the Inngest function's write on every retry (Postgres refuses NUL, lone
+  // surrogates in jsonb, index entries over 2,704 bytes and six-digit years; JSON.stringify gives up on
+  // deep nesting), or the webhook itself with a 5xx: refused at the door instead, naming the field.
+  const unstorableDeliveries: Array<[string, () => { headers: Record<string, string>; body: string }, RegExp]> = [
+    [
+      "a NUL in first_name",
+      () => signClerkWebhook({ type: "user.created", data: clerkUserJson({ first_name: "Ada\u0000" }) }),
+      /first_name: contains a NUL character/,
+    ],
+    [
+      "a lone surrogate in a public_metadata value",
+      () => signClerkWebhook({ type: "user.updated", data: clerkUserJson({ public_metadata: { nick: "\ud800" } }) }),
+      /public_metadata\.nick: contains a lone UTF-16 surrogate/,
+    ],
+    [
+      "a NUL in a public_metadata key",
+      () => signClerkWebhook({ type: "user.created", data: clerkUserJson({ public_metadata: { "a\u0000b": 1 } }) }),
+      /public_metadata: has a key that contains a NUL character/,
+    ],
+    [
+      "a NUL in the primary email address",
+      () => {
+        const user = clerkUserJson();
+        const [other, primary] = user.email_addresses;
+        const email_addresses = [other, { ...primary, email_address: "ada\u0000@example.org" }];
+        return signClerkWebhook({ type: "user.created", data: { ...user, email_addresses } });
+      },
+      /email_addresses\.1\.email_address: contains a NUL/,
+    ],
+    [
+      "public_metadata nested 10,000 levels deep",
+      () => {
+        const depth = 10_000;
+        const body = JSON.stringify({
+          object: "event",
+          type: "user.created",
+          data: clerkUserJson({ public_metadata: {} }),
+        });
+        const nested = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+        return signClerkWebhook(
+          { type: "", data: null },
+          { rawBody: body.replace('"public_metadata":{}', `"public_metadata":${nested}`) },
+        );
+      },
+      /public_metadata\.a\.a.*: is nested more than 64 levels deep/,
+    ],
+    [
+      "an updated_at after the year 9999",
+      () => signClerkWebhook({ type: "user.updated", data: clerkUserJson({ updated_at: Date.UTC(10_000, 0, 1) }) }),
+      /updated_at: Too big/,
+    ],
+    [
+      "an id of 3,000 random characters",
+      () =>
+        signClerkWebhook({ type: "user.created", data: clerkUserJson({ id: randomBytes(2_250).toString("base64") }) }),
+      /^Invalid user\.created payload: id: Too big/,
+    ],
+    [
+      "a user.deleted whose id has a NUL",
+      () => signClerkWebhook({ type: "user.deleted", data: { id: "user_\u0000", object: "user", deleted: true } }),
+      /id: contains a NUL/,
+    ],
+    [
+      "an event type that is a deeply nested value, not a string",
+      () => {
+        const depth = 10_000;
+        const body = `{"object":"event","type":${"[".repeat(depth)}1${"]".repeat(depth)},"data":{}}`;
+        return signClerkWebhook({ type: "", data: null }, { rawBody: body });
+      },
+      /type is not a string/,
+    ],
+  ];
+
+  it.each(unstorableDeliveries)("refuses %s with 400 naming it, and forwards nothing", async (_case, make, reason) => {
+    const response = await post(server, make());
+    const { error } = (await response.json()) as { error: string };
+    expect(response.status, error).toBe(400);
+    expect(error).toMatch(reason);
+    expect(inngestApi.events).toEqual([]);
+  });
+});
+
+describe("POST /api/webhooks/clerk when Inngest refuses, fails or stalls", () => {
+  // Svix gives up on a delivery after 15 s: the webhook must have answered 503 before, so Svix retries.
+  const answeredWithinMs = SEND_EVENT_TIMEOUT_MS + 2_000;
+  let t: TestDatabase;
+  let inngestPort: number;
+  let server: TestServer;
+  let inngestApi: InngestEventApiStub | undefined;
+
+  beforeAll(async () => {
+    t = await openTestDatabase("pglite");
+    inngestPort = await findFreePort();
+    server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: `http://127.0.0.1:${inngestPort}/` });
+  });
+  afterEach(async () => {
+    await inngestApi?.close();
+    inngestApi = undefined;
+  });
+  afterAll(async () => {
+    await server.close();
+    await t.close();
+  });
+
+  async function deliver(delivery: { headers: Record<string, string>; body: string }) {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${server.url}/api/webhooks/clerk`, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(answeredWithinMs),
+      });
+      await response.body?.cancel();
+      return { status: response.status, elapsedMs: performance.now() - started };
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "TimeoutError") {
+        return { status: `no answer within ${answeredWithinMs} ms`, elapsedMs: performance.now() - started };
+      }
+      throw error;
+    }
+  }
+
+  /** Svix's retry of a delivery: the same svix-id, signed again. Inngest must get its event exactly once. */
+  async function expectRetryForwardedOnce(user: ClerkUserJson, svixId: string) {
+    const retry = await deliver(signClerkWebhook({ type: "user.created", data: user }, { svixId }));
+    expect(retry.status).toBe(200);
+    expect(inngestApi?.events.filter((event) => event.id === svixId)).toHaveLength(1);
+  }
+
+  it("answers 503 when nothing listens where Inngest should be, and forwards Svix's retry once it does", async () => {
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const answer = await deliver(delivery);
+    expect(answer.status).toBe(503);
+    expect(answer.elapsedMs).toBeLessThan(answeredWithinMs);
+
+    inngestApi = await startInngestEventApiStub({ port: inngestPort });
+    await expectRetryForwardedOnce(user, delivery.svixId);
+  });
+
+  it("answers 503 when Inngest fails with 500, and forwards Svix's retry once Inngest is back", async () => {
+    inngestApi = await startInngestEventApiStub({ port: inngestPort });
+    inngestApi.setMode("fail");
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const answer = await deliver(delivery);
+    expect(answer.status).toBe(503);
+    expect(answer.elapsedMs).toBeLessThan(answeredWithinMs);
+    expect(inngestApi.events).toEqual([]);
+
+    inngestApi.setMode("accept");
+    await expectRetryForwardedOnce(user, delivery.svixId);
+  });
+
+  it("answers 503 in time when Inngest never answers, hangs up on it, and forwards Svix's retry once Inngest answers", async () => {
+    inngestApi = await startInngestEventApiStub({ port: inngestPort });
+    inngestApi.setMode("stall");
+    const user = clerkUserJson();
+    const delivery = signClerkWebhook({ type: "user.created", data: user });
+    const answer = await deliver(delivery);
+    expect(answer.status).toBe(503);
+    expect(answer.elapsedMs).toBeLessThan(answeredWithinMs);
+    // No request is left hanging on the stalled Inngest.
+    const stub = inngestApi;
+    await vi.waitFor(() => expect(stub.stats.abandoned).toBe(stub.stats.requests));
+
+    inngestApi.setMode("accept");
+    await expectRetryForwardedOnce(user, delivery.svixId);
   });
 });

@@ -8,26 +8,92 @@ import { z } from "zod";
  * No transforms here: Inngest validates events with this schema and requires input and output types
  * to match. Clerk sends null for absent values; `nullish` also accepts a field left out.
  */
-// At most the last instant a JavaScript Date can hold: a later one becomes an Invalid Date, which no
-// database column takes.
-const epochMillis = z.number().int().nonnegative().max(8_640_000_000_000_000);
+
+/**
+ * Milliseconds since 1970, up to the end of year 9999: later instants are written with a six-digit
+ * year (`+010000-01-01T…`) that Postgres cannot read, and beyond 8.64e15 are no Date at all.
+ */
+const LAST_MILLISECOND_OF_9999 = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const epochMillis = z.number().int().nonnegative().max(LAST_MILLISECOND_OF_9999);
+
+/**
+ * Strings Postgres cannot store as they are: it refuses NUL (U+0000) in text and in jsonb, refuses a
+ * lone UTF-16 surrogate in jsonb, and would store one in text as U+FFFD. Such a user would make its
+ * write fail on every retry, so the parser refuses it: the webhook answers 400 and an Inngest event
+ * fails at once (EventValidationError), each naming the field.
+ */
+// With the u flag a well-formed surrogate pair reads as one code point, so only a lone half matches.
+const loneSurrogate = /\p{Cs}/u;
+function describeUnstorableText(text: string): string | undefined {
+  if (text.includes("\u0000")) return "contains a NUL character (U+0000), which Postgres cannot store";
+  if (loneSurrogate.test(text)) return "contains a lone UTF-16 surrogate, which is not valid Unicode";
+  return undefined;
+}
+const storableString = z.string().superRefine((value, ctx) => {
+  const problem = describeUnstorableText(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/**
+ * Deeper than any real metadata, and far below what JSON.stringify (a few thousand levels) and
+ * Postgres' jsonb parser can take.
+ */
+const MAX_METADATA_DEPTH = 64;
+
+/**
+ * public_metadata as jsonb can store it: no NUL or lone surrogate in any key or string, and nested at
+ * most MAX_METADATA_DEPTH levels. Walked with an explicit stack, so a hostile nesting cannot overflow
+ * the call stack here either.
+ */
+const storableMetadata = z.record(z.string(), z.unknown()).superRefine((metadata, ctx) => {
+  const pending: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: metadata, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path } = next;
+    if (path.length > MAX_METADATA_DEPTH) {
+      ctx.addIssue({ code: "custom", path, message: `is nested more than ${MAX_METADATA_DEPTH} levels deep` });
+      return;
+    }
+    const problem = typeof value === "string" ? describeUnstorableText(value) : undefined;
+    if (problem) {
+      ctx.addIssue({ code: "custom", path, message: problem });
+      return;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, item] of Object.entries(value)) {
+      const keyProblem = describeUnstorableText(key);
+      if (keyProblem) {
+        ctx.addIssue({ code: "custom", path, message: `has a key that ${keyProblem}` });
+        return;
+      }
+      pending.push({ value: item, path: [...path, Array.isArray(value) ? Number(key) : key] });
+    }
+  }
+});
+
+/**
+ * The id and the email address are indexed, and Postgres refuses an index entry over 2,704 bytes:
+ * these bounds (4 bytes a character at most) keep far below it. Clerk's ids are about 32 characters,
+ * and an email address has at most 254.
+ */
+const clerkId = storableString.min(1).max(255);
+const emailAddress = storableString.min(1).max(320);
 
 export const clerkEmailAddressSchema = z.looseObject({
-  id: z.string().min(1),
-  email_address: z.string().min(1),
+  id: clerkId,
+  email_address: emailAddress,
 });
 
 export const clerkUserJsonSchema = z
   .looseObject({
-    id: z.string().min(1),
+    id: clerkId,
     object: z.literal("user").optional(),
     email_addresses: z.array(clerkEmailAddressSchema),
-    primary_email_address_id: z.string().nullish(),
-    username: z.string().nullish(),
-    first_name: z.string().nullish(),
-    last_name: z.string().nullish(),
-    image_url: z.string().nullish(),
-    public_metadata: z.record(z.string(), z.unknown()).nullish(),
+    primary_email_address_id: storableString.nullish(),
+    username: storableString.nullish(),
+    first_name: storableString.nullish(),
+    last_name: storableString.nullish(),
+    image_url: storableString.nullish(),
+    public_metadata: storableMetadata.nullish(),
     created_at: epochMillis,
     updated_at: epochMillis,
     last_sign_in_at: epochMillis.nullish(),
@@ -41,56 +107,13 @@ export const clerkUserJsonSchema = z
         message: `names ${primaryId}, which is not in email_addresses`,
       });
     }
-  })
-  .superRefine(refuseUnstorableText);
+  });
 
 export type ClerkUserJson = z.infer<typeof clerkUserJsonSchema>;
 
-type StoredClerkFields = Pick<ClerkUserJson, "id" | "email_addresses" | "primary_email_address_id"> &
-  Partial<Record<"username" | "first_name" | "last_name" | "image_url" | "public_metadata", unknown>>;
-
-/**
- * Refuses text Postgres cannot keep, in the fields a sync stores: a NUL (U+0000) fails in text and
- * jsonb alike, and a lone UTF-16 surrogate fails in jsonb and is silently replaced in text. Refused
- * here, naming the field, so such a user fails on its own instead of failing the batch it came in.
- */
-function refuseUnstorableText(user: StoredClerkFields, ctx: z.RefinementCtx) {
-  const primary = user.email_addresses.findIndex((a) => a.id === user.primary_email_address_id);
-  const stored: [PropertyKey[], unknown][] = [
-    ...(["id", "username", "first_name", "last_name", "image_url"] as const).map((field): [PropertyKey[], unknown] => [
-      [field],
-      user[field],
-    ]),
-    [["email_addresses", primary, "email_address"], user.email_addresses[primary]?.email_address],
-    [["public_metadata"], user.public_metadata],
-  ];
-  // Iterative, not recursive: metadata nests as deep as its sender likes.
-  for (let next = stored.pop(); next; next = stored.pop()) {
-    const [path, value] = next;
-    if (typeof value === "string") {
-      const problem = describeUnstorableText(value);
-      if (problem) ctx.addIssue({ code: "custom", path, message: problem });
-    } else if (value !== null && typeof value === "object") {
-      for (const [key, child] of Object.entries(value)) {
-        const keyProblem = describeUnstorableText(key);
-        if (keyProblem) ctx.addIssue({ code: "custom", path, message: `a key ${keyProblem}` });
-        stored.push([[...path, key], child]);
-      }
-    }
-  }
-}
-
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function describeUnstorableText(text: string): string | undefined {
-  if (text.includes("\u0000")) return "contains a NUL character (U+0000), which Postgres cannot store";
-  if (loneSurrogate.test(text)) return "contains a lone UTF-16 surrogate, which is not valid Unicode";
-  return undefined;
-}
-
 /** The `data` of Clerk's `user.deleted` webhook: `{ id, object: "user", deleted: true }`. */
 export const clerkDeletedUserSchema = z.looseObject({
-  id: z.string().min(1),
+  id: clerkId,
   object: z.literal("user").optional(),
   deleted: z.literal(true),
 });

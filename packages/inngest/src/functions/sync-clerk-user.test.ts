@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   clerkUserJson,
   countUsers,
@@ -11,6 +12,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInngestClient } from "../client.ts";
 import { runFunction, silentLogger } from "../testing/run-function.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
+
+/** `{ a: { a: … 1 } }`, `depth` levels deep. */
+function nestedObject(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { a: 1 };
+  for (let level = 1; level < depth; level++) value = { a: value };
+  return value;
+}
 
 describe.each(testDatabaseKinds())("user sync functions on %s", (kind) => {
   let t: TestDatabase;
@@ -70,6 +78,12 @@ describe.each(testDatabaseKinds())("user sync functions on %s", (kind) => {
     ["an email list without the primary", { email_addresses: [] }, /primary_email_address_id/],
     ["a number where a name belongs", { first_name: 42 }, /first_name/],
     ["email_addresses of the wrong type", { email_addresses: [{ id: 1 }] }, /email_addresses\.0/],
+    // What Postgres cannot store would fail the write on every retry: refused by the event schema instead.
+    ["a NUL in first_name", { first_name: "Ada\u0000" }, /first_name: contains a NUL character/],
+    ["a lone surrogate in public_metadata", { public_metadata: { nick: "\udc00" } }, /public_metadata\.nick: contains/],
+    ["public_metadata nested 10,000 levels deep", { public_metadata: nestedObject(10_000) }, /nested more than 64/],
+    ["an updated_at after the year 9999", { updated_at: Date.UTC(10_000, 0, 1) }, /updated_at: Too big/],
+    ["an id of 3,000 random characters", { id: randomBytes(2_250).toString("base64") }, /^id: Too big/],
   ])("a payload with %s fails without retry, names the field, and writes nothing", async (_case, override, field) => {
     const { error } = await runFunction(upsert, {
       name: "clerk/user.created",
@@ -80,10 +94,13 @@ describe.each(testDatabaseKinds())("user sync functions on %s", (kind) => {
     expect(await countUsers(t.db)).toBe(0);
   });
 
-  it("a delete without an id fails without retry and writes nothing", async () => {
+  it.each([
+    ["without an id", undefined],
+    ["whose id has a NUL", "user_\u0000"],
+  ])("a delete %s fails without retry and writes nothing", async (_case, id) => {
     const { error } = await runFunction(tombstone, {
       name: "clerk/user.deleted",
-      data: { object: "user", deleted: true },
+      data: { id, object: "user", deleted: true },
     });
     expect(error?.name).toBe("EventValidationError");
     expect(error?.message).toMatch(/^id:/);
