@@ -112,8 +112,9 @@ describe.runIf(testDatabaseKinds().includes("postgres"))("database faults on pos
     const after = await fetch(`${url}/healthz`);
     expect(after.status).toBe(200);
     expect(server.child.exitCode).toBeNull();
+    // The child writes its log asynchronously: wait for the line rather than race it.
+    await expect.poll(() => server.output()).toMatch(/connected to postgres \S+ again/);
     expect(server.output().match(/lost the connection to postgres/g)).toHaveLength(1);
-    expect(server.output()).toMatch(/connected to postgres \S+ again/);
   });
 
   it("cut in the middle of a burst of sync events: once restored, retried runs leave every row as in-order delivery", async () => {
