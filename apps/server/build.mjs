@@ -1,16 +1,19 @@
 // Bundles the server for `pnpm start`: workspace packages (@repo/*) ship as TypeScript source, so they
 // are compiled into the bundle; every other dependency stays an import resolved from node_modules.
+// `node build.mjs [outfile]`: tests build elsewhere than dist/ (somewhere node_modules still resolves).
 import { build } from "esbuild";
 
 await build({
   entryPoints: ["src/main.ts"],
-  outfile: "dist/main.js",
+  outfile: process.argv[2] ?? "dist/main.js",
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   sourcemap: true,
-  logLevel: "info",
+  logLevel: "warning",
+  // The bundle is what production runs: main.ts reads this to default NODE_ENV to production.
+  define: { __PRODUCTION_BUILD__: "true" },
   plugins: [
     {
       name: "external-dependencies",

@@ -1,5 +1,6 @@
+import { SettingsError } from "@repo/db/env";
 import { describe, expect, it } from "vitest";
-import { EnvError, readServerEnv } from "./env.ts";
+import { readServerEnv } from "./env.ts";
 import { createTestClerkInstance } from "./testing/clerk-session.ts";
 
 const production = {
@@ -19,7 +20,7 @@ function problemsOf(settings: Record<string, string | undefined>): string[] {
   try {
     readServerEnv(settings);
   } catch (error) {
-    if (error instanceof EnvError) return error.problems;
+    if (error instanceof SettingsError) return error.problems;
     throw error;
   }
   return [];
@@ -136,6 +137,36 @@ describe("readServerEnv", () => {
   ])("rejects %s without echoing the value", (_name, override, message) => {
     expect(() => readServerEnv({ ...production, ...override })).toThrow(message);
     expect(() => readServerEnv({ ...production, ...override })).not.toThrow(/sk_live_oops|s3cret|topsecret/);
+  });
+
+  it("counts empty NODE_ENV, PORT and LOG_LEVEL as unset", () => {
+    expect(readServerEnv({ NODE_ENV: "", PORT: " ", LOG_LEVEL: "" })).toMatchObject({
+      nodeEnv: "development",
+      port: 3000,
+      logLevel: "info",
+    });
+  });
+
+  it("refuses a CLERK_JWT_KEY that is not a public key, instead of signing every user out", () => {
+    const broken = "-----BEGIN PUBLIC KEY-----\\nnot a key\\n-----END PUBLIC KEY-----";
+    expect(problemsOf({ ...production, CLERK_JWT_KEY: broken })).toEqual([
+      expect.stringMatching(/^CLERK_JWT_KEY must be a PEM public key/),
+    ]);
+    const oneLine = production.CLERK_JWT_KEY.replaceAll("\n", "\\n");
+    expect(readServerEnv({ ...production, CLERK_JWT_KEY: oneLine }).clerk.jwtKey).toBe(production.CLERK_JWT_KEY);
+  });
+
+  it("refuses in production the INNGEST_* variables Inngest's SDK would read on its own", () => {
+    expect(
+      problemsOf({ ...production, INNGEST_API_BASE_URL: "http://elsewhere.example", INNGEST_STREAMING: "true" }),
+    ).toEqual([
+      expect.stringMatching(/^INNGEST_API_BASE_URL is set, but this server does not read it/),
+      expect.stringMatching(/^INNGEST_STREAMING is set, but this server does not read it/),
+    ]);
+    expect(problemsOf({ ...production, INNGEST_STREAMING: "" })).toEqual([]);
+    expect(problemsOf({ ...production, INNGEST_BASE_URL: "http://inngest.internal:8288" })).toEqual([
+      expect.stringMatching(/^INNGEST_BASE_URL must use https outside localhost/),
+    ]);
   });
 
   it("reports a bad database setting like its own, one line naming it", () => {

@@ -1,4 +1,5 @@
-import { type DbEnv, DbEnvError, type PostgresTimeouts, readDbEnv } from "@repo/db/env";
+import { createPublicKey } from "node:crypto";
+import { type PostgresTimeouts, readDbEnv, SettingsError } from "@repo/db/env";
 import { DEFAULT_TOMBSTONE_LIMIT } from "@repo/inngest/reconcile";
 import { z } from "zod";
 
@@ -21,10 +22,18 @@ const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live
 const USER_COUNT = "must be a whole number of users";
 
 const serverEnvSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  NODE_ENV: optionalString.pipe(z.enum(["development", "production", "test"]).default("development")),
+  PORT: optionalString.pipe(
+    z
+      .string()
+      .default("3000")
+      .transform((value) => Number(value))
+      .pipe(z.number().int().min(0).max(65_535)),
+  ),
   HOST: optionalString,
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
   CLERK_PUBLISHABLE_KEY: optionalString.pipe(
     z
       .string()
@@ -40,9 +49,8 @@ const serverEnvSchema = z.object({
   CLERK_JWT_KEY: optionalString.pipe(
     z
       .string()
-      .includes("BEGIN PUBLIC KEY", {
-        message: `must be a PEM public key: ${fromClerkDashboard("API keys > JWT public key > PEM")}`,
-      })
+      .transform((value) => value.replaceAll("\\n", "\n"))
+      .refine(isPublicKey, `must be a PEM public key: ${fromClerkDashboard("API keys > JWT public key > PEM")}`)
       .optional(),
   ),
   CLERK_WEBHOOK_SIGNING_SECRET: optionalString.pipe(
@@ -114,6 +122,16 @@ function originSchema(name: string) {
   });
 }
 
+/** A key that would fail every verification must stop the start-up, not sign every user out. */
+function isPublicKey(pem: string): boolean {
+  if (!pem.includes("BEGIN PUBLIC KEY")) return false;
+  try {
+    return createPublicKey(pem).type === "public";
+  } catch {
+    return false;
+  }
+}
+
 function signingKeySchema() {
   return z
     .string()
@@ -164,30 +182,19 @@ export type ServerEnv = {
   reconcileTombstoneLimit: { share: number; minUsers: number };
 };
 
-/** The settings could not be used; `problems` holds one line per problem, for a person to read. */
-export class EnvError extends Error {
-  override name = "EnvError";
-  constructor(
-    readonly heading: string,
-    readonly problems: string[],
-  ) {
-    super(`${heading}\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
-  }
-}
-
 const DEV_WEB_ORIGIN = "http://localhost:5173";
 
 export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
   const result = serverEnvSchema.safeParse(env);
   if (!result.success) {
-    throw new EnvError(
+    throw new SettingsError(
       "Invalid server settings:",
       result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
     );
   }
   const parsed = result.data;
   const isProduction = parsed.NODE_ENV === "production";
-  const db = readDbSettings(env);
+  const db = readDbEnv(env);
   const inngestDev = readInngestDevMode(parsed.INNGEST_DEV);
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
@@ -200,7 +207,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     clerk: {
       publishableKey: parsed.CLERK_PUBLISHABLE_KEY,
       secretKey: parsed.CLERK_SECRET_KEY,
-      jwtKey: parsed.CLERK_JWT_KEY?.replaceAll("\\n", "\n"),
+      jwtKey: parsed.CLERK_JWT_KEY,
       apiUrl: parsed.CLERK_API_URL,
       webhookSigningSecret: parsed.CLERK_WEBHOOK_SIGNING_SECRET,
     },
@@ -221,23 +228,14 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
       minUsers: parsed.USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS ?? DEFAULT_TOMBSTONE_LIMIT.minUsers,
     },
   };
-  if (!isProduction && inngestDev.problem) throw new EnvError("Invalid server settings:", [inngestDev.problem]);
+  if (!isProduction && inngestDev.problem) throw new SettingsError("Invalid server settings:", [inngestDev.problem]);
   if (isProduction)
     assertProductionReady(serverEnv, {
       inngestDevSet: parsed.INNGEST_DEV !== undefined,
       serveOriginSet: parsed.INNGEST_SERVE_ORIGIN !== undefined,
+      unreadInngestSettings: unreadInngestSettings(env),
     });
   return serverEnv;
-}
-
-/** The database's settings (packages/db validates them), with their problems reported like ours. */
-function readDbSettings(env: NodeJS.ProcessEnv): DbEnv {
-  try {
-    return readDbEnv(env);
-  } catch (error) {
-    if (error instanceof DbEnvError) throw new EnvError("Invalid server settings:", error.problems);
-    throw error;
-  }
 }
 
 /**
@@ -265,7 +263,10 @@ function readInngestDevMode(value: string | undefined): {
  * start with anything that would let a request, a token or a copied .env.example turn it against its
  * users.
  */
-function assertProductionReady(env: ServerEnv, seen: { inngestDevSet: boolean; serveOriginSet: boolean }) {
+function assertProductionReady(
+  env: ServerEnv,
+  seen: { inngestDevSet: boolean; serveOriginSet: boolean; unreadInngestSettings: string[] },
+) {
   const problems: string[] = [];
   if (!env.databaseUrl)
     problems.push("DATABASE_URL is not set: production runs on Postgres (postgres://USER:PASSWORD@HOST:5432/DB)");
@@ -300,7 +301,36 @@ function assertProductionReady(env: ServerEnv, seen: { inngestDevSet: boolean; s
     problems.push(
       `INNGEST_SERVE_ORIGIN must use https outside localhost: Inngest would call ${env.inngest.serveOrigin} in clear text`,
     );
-  if (problems.length > 0) throw new EnvError("Missing or unsafe production settings:", problems);
+  if (env.inngest.baseUrl && !isHttpsOrLocal(env.inngest.baseUrl))
+    problems.push(
+      `INNGEST_BASE_URL must use https outside localhost: events and the signing key's hash would travel in clear text`,
+    );
+  for (const name of seen.unreadInngestSettings)
+    problems.push(
+      `${name} is set, but this server does not read it and Inngest's SDK would read it on its own: unset it (INNGEST_BASE_URL sets where Inngest is)`,
+    );
+  if (problems.length > 0) throw new SettingsError("Missing or unsafe production settings:", problems);
+}
+
+/**
+ * Inngest's SDK reads its own INNGEST_* variables from process.env on every request, whatever the
+ * client is given (INNGEST_API_BASE_URL would send the signing key's hash elsewhere, INNGEST_STREAMING
+ * changes every status code). Production takes only the ones this file validates and passes on.
+ */
+const INNGEST_SETTINGS_READ_HERE = new Set([
+  "INNGEST_DEV",
+  "INNGEST_SIGNING_KEY",
+  "INNGEST_SIGNING_KEY_FALLBACK",
+  "INNGEST_EVENT_KEY",
+  "INNGEST_BASE_URL",
+  "INNGEST_SERVE_ORIGIN",
+]);
+
+function unreadInngestSettings(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith("INNGEST_") && !INNGEST_SETTINGS_READ_HERE.has(name))
+    .filter((name) => env[name]?.trim())
+    .sort();
 }
 
 function isHttpsOrLocal(origin: string): boolean {

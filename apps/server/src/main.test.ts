@@ -1,8 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
 import { clerkUserJson, openTestDatabase, testDatabaseKinds } from "@repo/db/testing";
@@ -88,6 +90,25 @@ describe("main.ts", () => {
     ]);
     expect(server.output()).not.toContain("do-not-print-me");
     expect(server.output()).not.toContain(TEST_WEBHOOK_SECRET);
+  });
+});
+
+describe("the production build (dist/main.js)", () => {
+  it("runs as production when NODE_ENV was forgotten, so it refuses to start without production's settings", async () => {
+    const serverDir = fileURLToPath(new URL("..", import.meta.url));
+    // Inside the package, so the bundle's external imports still resolve from its node_modules.
+    const buildDir = mkdtempSync(join(serverDir, "node_modules", ".test-build-"));
+    const outfile = join(buildDir, "main.js");
+    execFileSync(process.execPath, ["build.mjs", outfile], { cwd: serverDir });
+    const started = spawnSync(process.execPath, [outfile], {
+      env: { PATH: process.env.PATH ?? "", INNGEST_DEV: "1" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    rmSync(buildDir, { recursive: true, force: true });
+    expect(started.status).toBe(1);
+    expect(started.stderr).toMatch(/^Missing or unsafe production settings:\n- DATABASE_URL is not set/);
+    expect(started.stderr).toMatch(/- INNGEST_DEV is set: production never runs Inngest in dev mode/);
   });
 });
 

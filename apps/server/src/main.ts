@@ -1,17 +1,20 @@
-import { fileURLToPath } from "node:url";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
+import { SettingsError } from "@repo/db/env";
 import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
+import { readSettingsSource } from "@repo/db/settings";
 import { createAppFromSettings } from "./app-from-settings.ts";
-import { EnvError, readServerEnv } from "./env.ts";
+import { readServerEnv } from "./env.ts";
 import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";
 import { createLogger } from "./http/logger.ts";
-import { readSettingsSource } from "./settings-source.ts";
+
+/** Defined (true) only in the bundle build.mjs makes, which is what `pnpm start` runs. */
+declare const __PRODUCTION_BUILD__: boolean | undefined;
 
 try {
   await main();
 } catch (error) {
   // Settings problems are for a person at a terminal or reading a deploy log: plain lines, one per problem.
-  if (error instanceof EnvError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof SettingsError) process.stderr.write(`${error.message}\n`);
   else
     process.stderr.write(
       `server failed to start: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
@@ -20,7 +23,7 @@ try {
 }
 
 async function main() {
-  const env = readServerEnv(readSettingsSource(fileURLToPath(new URL("../../../.env", import.meta.url))));
+  const env = readServerEnv(readSettingsSource({ environment: productionBuildDefaults(process.env) }));
   const logger = await createLogger({ level: env.logLevel, pretty: env.nodeEnv !== "production" });
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig, { logger });
@@ -50,4 +53,16 @@ async function main() {
     },
     `server listening on ${server.url}`,
   );
+}
+
+/**
+ * The production build runs as production even when NODE_ENV was forgotten (`node dist/main.js`):
+ * otherwise a deployment would quietly read .env, accept INNGEST_DEV and skip every production check.
+ * Development is `pnpm dev`, from source.
+ */
+function productionBuildDefaults(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (typeof __PRODUCTION_BUILD__ === "undefined" || environment.NODE_ENV?.trim()) return environment;
+  // Dependencies read it too (Express shows stack traces outside production).
+  environment.NODE_ENV = "production";
+  return environment;
 }

@@ -39,7 +39,11 @@ const dbEnvSchema = z.object({
     .trim()
     .transform((value) => value || undefined)
     .optional(),
-  PGLITE_DATA_DIR: z.string().trim().min(1).optional(),
+  PGLITE_DATA_DIR: z
+    .string()
+    .trim()
+    .transform((value) => value || undefined)
+    .optional(),
   DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.connectTimeoutMs),
   DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.statementTimeoutMs),
 });
@@ -52,11 +56,17 @@ export type DbEnv = {
   postgresTimeouts: PostgresTimeouts;
 };
 
-/** The database settings could not be used; `problems` holds one line per problem. */
-export class DbEnvError extends Error {
-  override name = "DbEnvError";
-  constructor(readonly problems: string[]) {
-    super(`Invalid database environment:\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
+/**
+ * Settings that cannot be used. `problems` holds one line per problem, naming the variable and what it
+ * must be, never its value: every app prints them as plain lines for the person starting it.
+ */
+export class SettingsError extends Error {
+  override name = "SettingsError";
+  constructor(
+    readonly heading: string,
+    readonly problems: string[],
+  ) {
+    super(`${heading}\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
   }
 }
 
@@ -65,7 +75,10 @@ export function readDbEnv(env: NodeJS.ProcessEnv = process.env): DbEnv {
   const result = dbEnvSchema.safeParse(env);
   if (!result.success) {
     // Names the variable and what it must be, never the value (DATABASE_URL holds a password).
-    throw new DbEnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+    throw new SettingsError(
+      "Invalid database settings:",
+      result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+    );
   }
   const parsed = result.data;
   return {

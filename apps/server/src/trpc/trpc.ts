@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import { UserDeletedError } from "../users/user-directory.ts";
 import type { Context } from "./context.ts";
+import { TRPC_MAX_BATCH_SIZE } from "./limits.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -12,15 +13,15 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const { stack: _stack, ...data } = shape.data;
-    // An unexpected failure's message is a database's or an SDK's own words, which tell a prober how we
-    // are built: it goes to the log (app.ts onError) and the caller gets a generic one, unless this is
-    // development and the details help. Errors we raise on purpose (502 "Clerk did not answer", 400s)
-    // carry messages written for the caller and keep them.
-    const isUnexpected = error.code === "INTERNAL_SERVER_ERROR";
+    // An unexpected failure's message is a database's or an SDK's own words, and a refused body's is a
+    // parser's, which tell a prober how we are built: the details go to the log (app.ts onError) and the
+    // caller gets a fixed sentence (publicMessage), unless this is development and the details help.
+    // Errors we raise on purpose (502 "Clerk did not answer", 403, 404) carry messages written for the
+    // caller and keep them.
     const showDetails = ctx?.exposeErrorDetails === true;
     return {
       ...shape,
-      message: isUnexpected && !showDetails ? "Internal server error" : shape.message,
+      message: showDetails ? shape.message : publicMessage(error.code, cause, shape.message),
       data: {
         ...data,
         ...(showDetails ? { stack: error.stack } : {}),
@@ -32,6 +33,18 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+/**
+ * What a caller outside development reads. Input that fails validation says so (each field's message is
+ * in `fieldErrors`); a body tRPC or superjson could not read gets a fixed sentence rather than the
+ * parser's own words (a stack overflow, a BigInt conversion); an unexpected failure says nothing more.
+ */
+function publicMessage(code: string, cause: unknown, message: string): string {
+  if (code === "INTERNAL_SERVER_ERROR") return "Internal server error";
+  if (code !== "BAD_REQUEST") return message;
+  if (cause instanceof z.ZodError) return "Invalid input";
+  return `The request could not be read: send tRPC's JSON, at most ${TRPC_MAX_BATCH_SIZE} calls a batch`;
+}
 
 export const router = t.router;
 export const publicProcedure = t.procedure;

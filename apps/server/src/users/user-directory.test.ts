@@ -96,4 +96,19 @@ describe.each(testDatabaseKinds())("user.me's lookup in Clerk when Clerk fails, 
     expect(response).toMatchObject({ status: 200, data: { id: user.id, first_name: "Back" } });
     expect((await findUserById(t.db, user.id))?.first_name).toBe("Back");
   });
+
+  it("asks Clerk once for a user it does not have, however many requests ask, at once or in a row", async () => {
+    const responses = await Promise.all(Array.from({ length: 10 }, () => userMe(server, "user_gone_from_clerk")));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(404));
+    for (let i = 0; i < 3; i++) expect((await userMe(server, "user_gone_from_clerk")).status).toBe(404);
+    expect(clerkApi.requests).toEqual(["GET /v1/users/user_gone_from_clerk"]);
+  });
+
+  it("asks Clerk once for a new user many requests want at once, and all of them get it", async () => {
+    const user = clerkUserJson({ first_name: "Burst" });
+    clerkApi.users.set(user.id, user);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => userMe(server, user.id)));
+    expect(responses.map((r) => r.data?.first_name)).toEqual(Array(10).fill("Burst"));
+    expect(clerkApi.requests).toEqual([`GET /v1/users/${user.id}`]);
+  });
 });

@@ -9,6 +9,7 @@ import {
   upsertUsersFromClerk,
   userSyncRowFromClerk,
 } from "@repo/db/users";
+import { LRUCache } from "lru-cache";
 
 export class UserDeletedError extends Error {
   override name = "UserDeletedError";
@@ -45,11 +46,36 @@ export type UserDirectoryDeps = {
   clerkLookupTimeoutMs?: number | undefined;
 };
 
+/** How long "Clerk has no such user" is remembered, so a token for a deleted user cannot spend Clerk's rate limit. */
+const NOT_IN_CLERK_FOR_MS = 60_000;
+
 export function createUserDirectory(deps: UserDirectoryDeps): UserDirectory {
+  // One lookup in Clerk per user at a time, however many requests ask for it at once (a batch of
+  // calls, a burst of tabs right after sign-up): the Backend API's rate limit is the instance's.
+  const lookups = new Map<string, Promise<User>>();
+  // Users Clerk said it does not have. A session token outlives its user by up to a minute, and each
+  // request with it would otherwise ask Clerk again. Bounded, per process, like the session cache.
+  const notInClerk = new LRUCache<string, true>({ max: 10_000, ttl: NOT_IN_CLERK_FOR_MS });
+
+  function lookUpInClerk(userId: string): Promise<User> {
+    if (notInClerk.has(userId)) return Promise.reject(new UserNotInClerkError(`Clerk has no user ${userId}`));
+    let lookup = lookups.get(userId);
+    if (!lookup) {
+      lookup = fetchAndStoreFromClerk(deps, userId)
+        .catch((error: unknown) => {
+          if (error instanceof UserNotInClerkError) notInClerk.set(userId, true);
+          throw error;
+        })
+        .finally(() => lookups.delete(userId));
+      lookups.set(userId, lookup);
+    }
+    return lookup;
+  }
+
   return {
     async ensureUser(userId) {
       const stored = await findUserById(deps.db, userId);
-      const user = stored ?? (await fetchAndStoreFromClerk(deps, userId));
+      const user = stored ?? (await lookUpInClerk(userId));
       if (user.deleted_at) throw new UserDeletedError(userId);
       return user;
     },

@@ -50,7 +50,11 @@ describe("clerkUserJsonSchema", () => {
 
   it.each([
     ["a NUL in a name", { first_name: "Ada\u0000" }, /first_name: contains a NUL character/],
-    ["a NUL in a metadata key", { public_metadata: { "pl\u0000an": "free" } }, /public_metadata: has a key that contains a NUL/],
+    [
+      "a NUL in a metadata key",
+      { public_metadata: { "pl\u0000an": "free" } },
+      /public_metadata: has a key that contains a NUL/,
+    ],
     [
       "a lone surrogate deep in metadata",
       { public_metadata: { a: [{ b: "\uD800" }] } },

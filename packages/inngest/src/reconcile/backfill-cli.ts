@@ -1,18 +1,16 @@
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createClerkClient } from "@clerk/backend";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
+import { readSettingsSource } from "@repo/db/settings";
 import { findLatestReconciliationRun, type ReconciliationRun, type SkippedUser } from "@repo/db/users";
 import { SingleBar } from "cli-progress";
-import { config as loadDotenv } from "dotenv";
 import { readBackfillEnv } from "../env.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, describeTombstoneLimit } from "./tombstone-limit.ts";
 
 // `pnpm users:backfill`: the reconciliation without Inngest, for a first install or an app that has
-// not wired Inngest yet. Reads the repository's .env like the server does.
-loadDotenv({ path: fileURLToPath(new URL("../../../../.env", import.meta.url)), quiet: true });
+// not wired Inngest yet. Reads its settings like the server does (.env in development only).
 
 const HELP = `Usage: pnpm users:backfill [--allow-mass-tombstone]
 
@@ -39,7 +37,7 @@ try {
 }
 
 async function main(options: { allowMassTombstone: boolean }) {
-  const env = readBackfillEnv();
+  const env = readBackfillEnv(readSettingsSource());
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig);
   try {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError } from "./env.ts";
+import { SettingsError } from "./env.ts";
 import { readSettingsSource } from "./settings-source.ts";
 
 function dotenvFile(contents: string): string {
@@ -16,7 +16,7 @@ describe("readSettingsSource", () => {
 
   it("in development, fills in from .env what the environment does not set, without touching process.env", () => {
     const environment = { LOG_LEVEL: "warn" };
-    const settings = readSettingsSource(copiedExample, environment);
+    const settings = readSettingsSource({ dotenvPath: copiedExample, environment: environment });
     expect(settings).toMatchObject({ INNGEST_DEV: "1", WEB_ORIGIN: "http://localhost:5173", LOG_LEVEL: "warn" });
     expect(environment).toEqual({ LOG_LEVEL: "warn" });
     expect(process.env.INNGEST_DEV).toBeUndefined();
@@ -24,16 +24,22 @@ describe("readSettingsSource", () => {
 
   it("in production, ignores .env: a copied .env.example cannot switch on Inngest's dev mode", () => {
     const environment = { NODE_ENV: "production" };
-    expect(readSettingsSource(copiedExample, environment)).toEqual({ NODE_ENV: "production" });
+    expect(readSettingsSource({ dotenvPath: copiedExample, environment: environment })).toEqual({
+      NODE_ENV: "production",
+    });
   });
 
   it("refuses NODE_ENV=production coming from .env", () => {
     const path = dotenvFile("NODE_ENV=production\n");
-    expect(() => readSettingsSource(path, {})).toThrow(EnvError);
-    expect(() => readSettingsSource(path, {})).toThrow(/production takes its settings from the environment only/);
+    expect(() => readSettingsSource({ dotenvPath: path, environment: {} })).toThrow(SettingsError);
+    expect(() => readSettingsSource({ dotenvPath: path, environment: {} })).toThrow(
+      /production takes its settings from the environment only/,
+    );
   });
 
   it("works without a .env", () => {
-    expect(readSettingsSource(join(tmpdir(), "no-such-dir", ".env"), { PORT: "1" })).toEqual({ PORT: "1" });
+    expect(
+      readSettingsSource({ dotenvPath: join(tmpdir(), "no-such-dir", ".env"), environment: { PORT: "1" } }),
+    ).toEqual({ PORT: "1" });
   });
 });

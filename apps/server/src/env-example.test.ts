@@ -1,0 +1,31 @@
+import { fileURLToPath } from "node:url";
+import { readDbEnv } from "@repo/db/env";
+import { readSettingsSource } from "@repo/db/settings";
+import { readBackfillEnv } from "@repo/inngest/env";
+import { describe, expect, it } from "vitest";
+import { readServerEnv } from "./env.ts";
+
+const envExample = fileURLToPath(new URL("../../../.env.example", import.meta.url));
+
+/** What a newcomer gets by copying .env.example to .env, and nothing else in the environment. */
+const copiedExample = (environment: NodeJS.ProcessEnv = {}) =>
+  readSettingsSource({ dotenvPath: envExample, environment });
+
+describe(".env.example copied to .env", () => {
+  it("starts the server in development: every empty line counts as unset", () => {
+    const env = readServerEnv(copiedExample());
+    expect(env).toMatchObject({ nodeEnv: "development", port: 3000, databaseUrl: undefined });
+    expect(env.inngest.isDev).toBe(true);
+    expect(readDbEnv(copiedExample()).databaseUrl).toBeUndefined();
+  });
+
+  it("runs pnpm users:backfill once the secret key is filled in", () => {
+    const settings = copiedExample({ CLERK_SECRET_KEY: "sk_test_filledIn" });
+    expect(readBackfillEnv(settings)).toMatchObject({ clerkSecretKey: "sk_test_filledIn", clerkApiUrl: undefined });
+  });
+
+  it("is not read in production, so its INNGEST_DEV=1 never reaches a production server", () => {
+    const settings = copiedExample({ NODE_ENV: "production" });
+    expect(settings.INNGEST_DEV).toBeUndefined();
+  });
+});
