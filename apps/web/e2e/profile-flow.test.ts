@@ -236,6 +236,16 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await page.getByTestId("email").waitFor();
   });
 
+  it("says so when the signed-in pages cannot be downloaded, and loads them on reload", async () => {
+    await page.route("**/assets/SignedInApp-*.js", (route) => route.abort("connectionrefused"));
+    await page.reload();
+    await page.getByRole("heading", { name: "This page could not load" }).waitFor();
+    await screenshot(page, "11-signed-in-pages-unavailable");
+    await page.unroute("**/assets/SignedInApp-*.js");
+    await page.getByRole("button", { name: "Reload" }).click();
+    await page.getByTestId("email").waitFor();
+  });
+
   it("never shows the previous user's profile to the next person who signs in on the tab", async () => {
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await page.getByRole("heading", { name: "Your account, in your own database" }).waitFor();
