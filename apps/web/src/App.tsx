@@ -1,4 +1,4 @@
-import { ClerkFailed, ClerkLoading, Show, UserButton, useAuth } from "@clerk/react";
+import { ClerkFailed, ClerkLoading, OrganizationSwitcher, Show, UserButton, useAuth } from "@clerk/react";
 import { lazy, Suspense } from "react";
 import { ClerkUnavailable } from "./ClerkUnavailable.tsx";
 import { Landing } from "./Landing.tsx";
@@ -9,7 +9,7 @@ import { Landing } from "./Landing.tsx";
 const SignedInApp = lazy(() => import("./SignedInApp.tsx").catch(() => ({ default: SignedInPagesUnavailable })));
 
 export function App() {
-  const { userId } = useAuth();
+  const { userId, orgId } = useAuth();
   return (
     <>
       <header className="topbar">
@@ -17,7 +17,10 @@ export function App() {
           Clerk sync starter
         </a>
         <Show when="signed-in">
-          <UserButton />
+          <div className="topbar-account">
+            <OrganizationSwitcher />
+            <UserButton />
+          </div>
         </Show>
       </header>
       <ClerkLoading>
@@ -31,9 +34,10 @@ export function App() {
       </Show>
       <Show when="signed-in">
         <Suspense fallback={<LoadingPage />}>
-          {/* Keyed by user: a sign-in as someone else starts from an empty cache, so nobody ever sees
-              the previous user's profile, not even for the moment a refetch takes. */}
-          <SignedInApp key={userId} />
+          {/* Keyed by user and organization: signing in as someone else, or switching organization,
+              starts from an empty cache, so nobody ever sees data fetched for the previous one, not
+              even for the moment a refetch takes. */}
+          <SignedInApp key={`${userId}:${orgId ?? "personal"}`} />
         </Suspense>
       </Show>
     </>

@@ -16,7 +16,7 @@ export default function SignedInApp() {
   );
 }
 
-/** tRPC and React Query for one signed-in user (App.tsx keys this by user). */
+/** tRPC and React Query for one signed-in user in one organization (App.tsx keys this by both). */
 function ApiProviders({ children }: { children: ReactNode }) {
   const { getToken } = useAuth();
   const [queryClient] = useState(() => new QueryClient());
