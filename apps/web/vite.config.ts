@@ -14,5 +14,10 @@ export default defineConfig({
     // The browser talks to one origin; in development Vite forwards the API to the server.
     proxy: { "/api": { target: serverUrl, changeOrigin: false } },
   },
-  build: { sourcemap: true },
+  build: {
+    sourcemap: true,
+    // The modulepreload polyfill is initial JavaScript for Safari before 17 and Firefox before 115 only,
+    // which without it merely fetch a lazy chunk's imports a moment later (budget: e2e/initial-js.test.ts).
+    modulePreload: { polyfill: false },
+  },
 });

@@ -21,10 +21,10 @@ import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
 import { buildWebApp } from "./build-web.ts";
+import { type ClerkFrontendStandIn, standInForClerkFrontend } from "./clerk-frontend.ts";
 
 const clerk = createTestClerkInstance();
 const LEAK_CANARY = "sk_test_thisSecretMustNeverReachTheBundle";
-const standInSource = readFileSync(new URL("./clerk-stand-in.js", import.meta.url), "utf8");
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
 
 describe.runIf(hasChromium)("the web app in Chromium, against the production build and the real server", () => {
@@ -69,7 +69,14 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     });
     browser = await launchChromium();
     context = await browser.newContext({ baseURL: server.url });
-    await context.route("**/*", (route) => answerOutsideRequests(route, origin));
+    const clerkFrontend = standInForClerkFrontend({
+      clerk,
+      origin,
+      userIds: [user.id, secondUser.id],
+      mintToken: ({ userId }) =>
+        signSessionToken(clerk, { userId, azp: origin, expiresInSeconds: tokenMode === "valid" ? 60 : -60 }),
+    });
+    await context.route("**/*", (route) => answerOutsideRequests(route, clerkFrontend));
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
   });
@@ -81,42 +88,9 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
   });
 
   /** Clerk's hosted pieces are stood in for; any other request off this machine is refused. */
-  async function answerOutsideRequests(route: Route, origin: string) {
-    const url = new URL(route.request().url());
-    if (url.hostname === "127.0.0.1") return route.continue();
-    const cors = { "Access-Control-Allow-Origin": origin };
-    if (url.hostname === clerk.frontendApi && url.pathname.endsWith("/dist/clerk.browser.js")) {
-      const config = {
-        frontendApi: clerk.frontendApi,
-        publishableKey: clerk.publishableKey,
-        userIds: [user.id, secondUser.id],
-      };
-      return route.fulfill({
-        contentType: "application/javascript",
-        headers: { "Access-Control-Allow-Origin": "*" },
-        body: `window.__clerkStandIn = ${JSON.stringify(config)};\n${standInSource}`,
-      });
-    }
-    if (url.hostname === clerk.frontendApi && url.pathname.endsWith("/dist/ui.browser.js")) {
-      return route.fulfill({
-        contentType: "application/javascript",
-        headers: { "Access-Control-Allow-Origin": "*" },
-        body: "globalThis.__internal_ClerkUICtor = class ClerkUIStandIn {};",
-      });
-    }
-    const tokenPath = url.pathname.match(/^\/v1\/client\/sessions\/sess_([^/]+)\/tokens$/);
-    if (url.hostname === clerk.frontendApi && tokenPath) {
-      const jwt = await signSessionToken(clerk, {
-        userId: `user_${tokenPath[1]}`,
-        azp: origin,
-        expiresInSeconds: tokenMode === "valid" ? 60 : -60,
-      });
-      return route.fulfill({
-        contentType: "application/json",
-        headers: cors,
-        body: JSON.stringify({ object: "token", jwt }),
-      });
-    }
+  async function answerOutsideRequests(route: Route, clerkFrontend: ClerkFrontendStandIn) {
+    if (new URL(route.request().url()).hostname === "127.0.0.1") return route.continue();
+    if (await clerkFrontend.answer(route)) return;
     return route.abort("blockedbyclient");
   }
 
@@ -233,6 +207,16 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await screenshot(page, "07-server-unreachable");
     await page.unroute("**/api/trpc/**");
     await page.getByRole("button", { name: "Try again" }).click();
+    await page.getByTestId("email").waitFor();
+  });
+
+  it("says so when the signed-in pages cannot be downloaded, and loads them on reload", async () => {
+    await page.route("**/assets/SignedInApp-*.js", (route) => route.abort("connectionrefused"));
+    await page.reload();
+    await page.getByRole("heading", { name: "This page could not load" }).waitFor();
+    await screenshot(page, "11-signed-in-pages-unavailable");
+    await page.unroute("**/assets/SignedInApp-*.js");
+    await page.getByRole("button", { name: "Reload" }).click();
     await page.getByTestId("email").waitFor();
   });
 

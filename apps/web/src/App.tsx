@@ -1,29 +1,30 @@
-import { ClerkFailed, ClerkLoading, Show, UserButton, useAuth } from "@clerk/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
-import { createTrpcClient, trpc } from "./api/trpc.ts";
+import { ClerkFailed, ClerkLoading, OrganizationSwitcher, Show, UserButton, useAuth } from "@clerk/react";
+import { lazy, Suspense } from "react";
 import { ClerkUnavailable } from "./ClerkUnavailable.tsx";
 import { Landing } from "./Landing.tsx";
-import { ProfilePage } from "./profile/ProfilePage.tsx";
+
+// The signed-in pages and the API client load only once someone has signed in, so a visitor's first
+// page load fetches just React, Clerk's loader and the landing page. A chunk that cannot be fetched
+// (offline, or a deploy has replaced it) shows a way out instead of failing the whole page.
+const SignedInApp = lazy(() => import("./SignedInApp.tsx").catch(() => ({ default: SignedInPagesUnavailable })));
 
 export function App() {
-  const { userId } = useAuth();
+  const { userId, orgId } = useAuth();
   return (
-    // Keyed by user: a sign-in as someone else starts from an empty cache, so nobody ever sees the
-    // previous user's profile, not even for the moment a refetch takes.
-    <ApiProviders key={userId ?? "signed-out"}>
+    <>
       <header className="topbar">
         <a className="brand" href="/">
           Clerk sync starter
         </a>
         <Show when="signed-in">
-          <UserButton />
+          <div className="topbar-account">
+            <OrganizationSwitcher />
+            <UserButton />
+          </div>
         </Show>
       </header>
       <ClerkLoading>
-        <main className="page" aria-busy="true">
-          <p className="muted">Loading…</p>
-        </main>
+        <LoadingPage />
       </ClerkLoading>
       <ClerkFailed>
         <ClerkUnavailable />
@@ -32,20 +33,35 @@ export function App() {
         <Landing />
       </Show>
       <Show when="signed-in">
-        <ProfilePage />
+        <Suspense fallback={<LoadingPage />}>
+          {/* Keyed by user and organization: signing in as someone else, or switching organization,
+              starts from an empty cache, so nobody ever sees data fetched for the previous one, not
+              even for the moment a refetch takes. */}
+          <SignedInApp key={`${userId}:${orgId ?? "personal"}`} />
+        </Suspense>
       </Show>
-    </ApiProviders>
+    </>
   );
 }
 
-/** tRPC and React Query for one signed-in user (or for nobody). */
-function ApiProviders({ children }: { children: ReactNode }) {
-  const { getToken } = useAuth();
-  const [queryClient] = useState(() => new QueryClient());
-  const [trpcClient] = useState(() => createTrpcClient(() => getToken()));
+function LoadingPage() {
   return (
-    <trpc.Provider client={trpcClient} queryClient={queryClient}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </trpc.Provider>
+    <main className="page" aria-busy="true">
+      <p className="muted">Loading…</p>
+    </main>
+  );
+}
+
+function SignedInPagesUnavailable() {
+  return (
+    <main className="page narrow">
+      <section className="card notice" role="alert">
+        <h2>This page could not load</h2>
+        <p>Part of the app did not download. Check your connection, then reload.</p>
+        <button type="button" className="primary" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </section>
+    </main>
   );
 }

@@ -1,0 +1,35 @@
+// @vitest-environment node
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWebApp } from "./build-web.ts";
+import { INITIAL_JS_BUDGET_BYTES, measureInitialJs } from "./initial-js.ts";
+
+describe("the production build's initial JavaScript", () => {
+  let outDir: string;
+
+  beforeAll(async () => {
+    outDir = await buildWebApp(undefined);
+  });
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it(`stays within ${INITIAL_JS_BUDGET_BYTES / 1024} KB gzip: signed-in pages are their own chunks`, () => {
+    const initial = measureInitialJs(outDir);
+    // The entry and its modulepreloads are what every visitor downloads and runs before the landing page.
+    expect(initial.files.length).toBeGreaterThan(0);
+    expect(initial.gzipBytes, JSON.stringify(initial.files)).toBeLessThanOrEqual(INITIAL_JS_BUDGET_BYTES);
+  });
+
+  it("leaves the tRPC client, React Query and the profile page to a chunk loaded after sign-in", () => {
+    const initial = measureInitialJs(outDir);
+    // Names each piece keeps through minification: tRPC's client error, React Query's provider check,
+    // and the procedure the profile page saves with.
+    const signedInOnly = ["TRPCClientError", "No QueryClient set", "updateProfile"];
+    const lazySource = initial.lazyFiles.map((file) => readFileSync(join(outDir, file), "utf8")).join("\n");
+    for (const marker of signedInOnly) {
+      expect(initial.source.includes(marker), `${marker} in the initial JS`).toBe(false);
+      expect(lazySource.includes(marker), `${marker} in a lazy chunk`).toBe(true);
+    }
+  });
+});
