@@ -1,16 +1,14 @@
+import { openTestDatabase } from "@repo/db/testing";
 import { createTestClerkInstance, signSessionToken } from "../src/testing/clerk-session.ts";
 import { fmt, type LoadResult, loadEach, type Row, startTarget, type Target } from "./harness.ts";
 
 /**
  * Throughput of authenticated requests, each variant under the same load (same token, connections and
  * duration): (a) no auth, the ceiling; (b) clerkMiddleware() + getAuth() as Clerk documents it; (c) our
- * protected tRPC procedure with no database work; (d) user.me on PGlite and on Postgres.
+ * protected tRPC procedure with no database work; (d) user.me on PGlite and on Postgres (a throwaway
+ * database of its own on the server at DATABASE_URL, never that database itself).
  */
-export async function benchAuth(options: {
-  seconds: number;
-  rounds: number;
-  postgresUrl: string | undefined;
-}): Promise<Row[]> {
+export async function benchAuth(options: { seconds: number; rounds: number; onPostgres: boolean }): Promise<Row[]> {
   const clerk = createTestClerkInstance();
   const origin = "http://localhost:5173";
   const userId = "user_2benchmarkUser000000000000";
@@ -32,9 +30,14 @@ export async function benchAuth(options: {
   const onPglite = await startTarget("app", env);
   const [c, dPglite] = await load(onPglite, ["/api/trpc/auth.whoami", "/api/trpc/user.me"]).finally(onPglite.stop);
   let dPostgres: LoadResult | undefined;
-  if (options.postgresUrl) {
-    const onPostgres = await startTarget("app", { ...env, BENCH_DATABASE_URL: options.postgresUrl });
-    [dPostgres] = await load(onPostgres, ["/api/trpc/user.me"]).finally(onPostgres.stop);
+  if (options.onPostgres) {
+    const database = await openTestDatabase("postgres");
+    try {
+      const onPostgres = await startTarget("app", { ...env, BENCH_DATABASE_URL: database.databaseUrl as string });
+      [dPostgres] = await load(onPostgres, ["/api/trpc/user.me"]).finally(onPostgres.stop);
+    } finally {
+      await database.close();
+    }
   }
   if (!a || !b || !c || !e || !t) throw new Error("a load returned no result");
 
