@@ -1,5 +1,11 @@
-// `pnpm bench`: every benchmark in one process tree, one markdown table, and BENCHMARKS.md rewritten.
-// Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_ROUNDS, BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS.
+// `pnpm bench`: every benchmark in one process tree, printed as one markdown table. Tracked files are left
+// alone unless asked:
+//   pnpm bench                   every section, printed
+//   pnpm bench --write           every section, printed and written to BENCHMARKS.md (or BENCH_WRITE=1)
+//   pnpm bench sync [auth ...]   only the named sections (or BENCH_ONLY=sync,auth); never written
+// Sections: auth, sync, backfill. Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_ROUNDS,
+// BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS.
+// Every database written is a throwaway one created on the Postgres at DATABASE_URL and dropped after.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -8,6 +14,26 @@ import { benchAuth } from "./auth.ts";
 import { benchBackfill } from "./backfill.ts";
 import { markdownTable, type Row, WARM_UP_SECONDS } from "./harness.ts";
 import { benchSync } from "./sync.ts";
+
+const SECTIONS = ["auth", "sync", "backfill"] as const;
+type Section = (typeof SECTIONS)[number];
+const isSection = (name: string): name is Section => (SECTIONS as readonly string[]).includes(name);
+
+const args = process.argv.slice(2);
+const shouldWrite = args.includes("--write") || process.env.BENCH_WRITE === "1";
+const named = [...args.filter((arg) => arg !== "--write"), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknown = named.filter((name) => !isSection(name));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark ${unknown.join(", ")}: choose from ${SECTIONS.join(", ")} (or --write)`);
+  process.exit(2);
+}
+const selected = new Set<Section>(named.length > 0 ? named.filter(isSection) : SECTIONS);
+if (shouldWrite && selected.size < SECTIONS.length) {
+  console.error("--write rewrites the whole of BENCHMARKS.md: run it with every section, without naming any");
+  process.exit(2);
+}
 
 // 7 auth variants × (2 s warm-up + 3 rounds × 2 s) keeps the whole run under five minutes on a slow VM.
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
@@ -37,10 +63,10 @@ async function section(name: string, run: () => Promise<Row[]>) {
   rows.push(...(await run()));
   console.error(`${name} benchmark: ${((performance.now() - sectionStartedAt) / 1000).toFixed(0)} s`);
 }
-await section("auth", () => benchAuth({ seconds, rounds, postgresUrl }));
+if (selected.has("auth")) await section("auth", () => benchAuth({ seconds, rounds, onPostgres: !!postgresUrl }));
 if (postgresUrl) {
-  await section("sync", () => benchSync({ events: syncEvents, concurrency: 8 }));
-  await section("backfill", () => benchBackfill({ users: backfillUsers }));
+  if (selected.has("sync")) await section("sync", () => benchSync({ events: syncEvents, concurrency: 8 }));
+  if (selected.has("backfill")) await section("backfill", () => benchBackfill({ users: backfillUsers }));
 }
 const elapsed = (performance.now() - startedAt) / 1000;
 
@@ -48,13 +74,17 @@ const table = markdownTable(rows);
 console.log(table);
 console.log(`\nTotal: ${elapsed.toFixed(0)} s`);
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`;
-writeFileSync(
-  fileURLToPath(new URL("../../../BENCHMARKS.md", import.meta.url)),
-  `# Benchmarks
+if (shouldWrite) writeBenchmarksFile();
+else console.error("BENCHMARKS.md left as it is (pnpm bench --write rewrites it)");
+
+function writeBenchmarksFile() {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`;
+  writeFileSync(
+    fileURLToPath(new URL("../../../BENCHMARKS.md", import.meta.url)),
+    `# Benchmarks
 
 Latest run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${machine}, ${elapsed.toFixed(0)} s.
-Rerun with \`pnpm bench\` (Postgres at DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+Rerun with \`pnpm bench --write\` (Postgres at DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
 Auth variants get load from autocannon (10 connections, one session token) against a server in its own
 process: each is warmed up for ${WARM_UP_SECONDS} s, then the variants on one server take turns for ${rounds} rounds of
 ${seconds} s and each keeps its best round. Ratios are within this one run. "server CPU" is the server
@@ -74,4 +104,5 @@ How to read it:
 - To see where a server's time goes, \`BENCH_CPU_PROF_DIR=/tmp/prof pnpm bench\` writes a V8 CPU profile
   of each target there (open it in Chrome DevTools' Performance panel).
 `,
-);
+  );
+}
