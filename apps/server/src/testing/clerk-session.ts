@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { buildPublishableKey } from "@clerk/shared/keys";
 import { SignJWT } from "jose";
 
@@ -17,13 +17,21 @@ export type TestClerkInstance = {
 };
 
 export function createTestClerkInstance(frontendApi = "sure-mole-42.clerk.accounts.dev"): TestClerkInstance {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  // The pair comes out as PEM and the private key is read back from it, never used as the generator
+  // returned it: on Node 20 that KeyObject shares a lock with the generator's job, and jose's JWK export
+  // of it (every signing, before jose caches the key) deadlocks the process when a garbage collection
+  // frees the job mid-export. The soak benchmark, signing 120 tokens at once, hung on it.
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
   return {
     frontendApi,
     publishableKey: buildPublishableKey(frontendApi),
     secretKey: "sk_test_offlineTestSecretKeyNotARealOne0000000000",
-    jwtKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    privateKey,
+    jwtKey: publicKey,
+    privateKey: createPrivateKey(privateKey),
     kid: "ins_2testInstanceKeyId",
   };
 }
