@@ -2,9 +2,9 @@
 // alone unless asked:
 //   pnpm bench                   every section, printed
 //   pnpm bench --write           every section, printed and written to BENCHMARKS.md (or BENCH_WRITE=1)
-//   pnpm bench sync [auth ...]   only the named sections (or BENCH_ONLY=sync,auth); never written
-// Sections: auth, sync, backfill. Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_ROUNDS,
-// BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS.
+//   pnpm bench soak [sync ...]   only the named sections (or BENCH_ONLY=soak,sync); never written
+// Sections: auth, sync, backfill, soak. Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_ROUNDS,
+// BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS, BENCH_SOAK_REQUESTS (and BENCH_SOAK_MAX_SECONDS bounds the soak).
 // Every database written is a throwaway one created on the Postgres at DATABASE_URL and dropped after.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -13,9 +13,10 @@ import { createDb } from "@repo/db/client";
 import { benchAuth } from "./auth.ts";
 import { benchBackfill } from "./backfill.ts";
 import { markdownTable, type Row, WARM_UP_SECONDS } from "./harness.ts";
+import { benchSoak } from "./soak.ts";
 import { benchSync } from "./sync.ts";
 
-const SECTIONS = ["auth", "sync", "backfill"] as const;
+const SECTIONS = ["auth", "sync", "backfill", "soak"] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (name: string): name is Section => (SECTIONS as readonly string[]).includes(name);
 
@@ -40,8 +41,11 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const syncEvents = Number(process.env.BENCH_SYNC_EVENTS ?? 10_000);
 const backfillUsers = Number(process.env.BENCH_BACKFILL_USERS ?? 100_000);
+const soakRequests = Number(process.env.BENCH_SOAK_REQUESTS ?? 10_000);
+const soakConnections = 50;
+const soakMaxSeconds = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? 180);
 
-// The sync and backfill figures are about Postgres; the local server CI starts is the default.
+// The sync, backfill and soak figures are about Postgres; the local server CI starts is the default.
 process.env.DATABASE_URL ||= "postgres://postgres@127.0.0.1:5432/test";
 const postgresUrl = await createDb({ kind: "postgres", databaseUrl: process.env.DATABASE_URL }).then(
   async (db) => {
@@ -67,6 +71,10 @@ if (selected.has("auth")) await section("auth", () => benchAuth({ seconds, round
 if (postgresUrl) {
   if (selected.has("sync")) await section("sync", () => benchSync({ events: syncEvents, concurrency: 8 }));
   if (selected.has("backfill")) await section("backfill", () => benchBackfill({ users: backfillUsers }));
+  if (selected.has("soak"))
+    await section("soak", () =>
+      benchSoak({ requests: soakRequests, connections: soakConnections, maxSeconds: soakMaxSeconds }),
+    );
 }
 const elapsed = (performance.now() - startedAt) / 1000;
 
@@ -101,6 +109,11 @@ How to read it:
 - sync: each event is two signed HTTP calls to /api/inngest, as Inngest's executor makes them; the
   breakdown rows are from one event at a time.
 - backfill: the reconciliation against a loopback stand-in for Clerk's Backend API.
+- soak: the production build (dist/main.js, NODE_ENV=production, settings from the environment alone)
+  on a Postgres database of its own, ${soakConnections} connections, each cycle one user.me, one user.updateProfile,
+  one signed Clerk webhook and one signed Inngest run (2 calls). Clerk's Backend API and Inngest's Event
+  API are loopback stand-ins. Memory is read inside the server (bench/soak-probe.mjs, preloaded with
+  --expose-gc) after each quarter of the requests and a full GC: flat figures mean no growth with requests.
 - To see where a server's time goes, \`BENCH_CPU_PROF_DIR=/tmp/prof pnpm bench\` writes a V8 CPU profile
   of each target there (open it in Chrome DevTools' Performance panel).
 `,
