@@ -12,8 +12,15 @@ export async function benchAuth(options: { seconds: number; rounds: number; onPo
   const clerk = createTestClerkInstance();
   const origin = "http://localhost:5173";
   const userId = "user_2benchmarkUser000000000000";
-  // Real Clerk tokens live ~60 s; one token for the whole run keeps every variant on equal terms.
-  const token = await signSessionToken(clerk, { userId, azp: origin, expiresInSeconds: 3600 });
+  // Real Clerk tokens live ~60 s; one token for the whole run keeps every variant on equal terms. It
+  // carries an active organization with permissions, as a multi-tenant app's tokens do, so the numbers
+  // include decoding Clerk's v2 organization claims.
+  const token = await signSessionToken(clerk, {
+    userId,
+    azp: origin,
+    expiresInSeconds: 3600,
+    org: { id: "org_2benchmarkOrg", slug: "bench", role: "org:admin", permissions: ["org:invoices:manage"] },
+  });
   const headers = { Authorization: `Bearer ${token}` };
   const env = {
     BENCH_PUBLISHABLE_KEY: clerk.publishableKey,

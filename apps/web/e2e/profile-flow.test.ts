@@ -40,6 +40,8 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
   let page: Page;
   /** What the stand-in's token endpoint hands out: valid tokens, or ones that expired a minute ago. */
   let tokenMode: "valid" | "expired" = "valid";
+  /** Set while someone acts as the signed-in user (Clerk's impersonation): the tokens carry an `act` claim. */
+  let tokenActor: string | undefined;
   /** Uncaught exceptions in the page: a state the app failed to handle. */
   const pageErrors: string[] = [];
 
@@ -74,7 +76,12 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
       origin,
       userIds: [user.id, secondUser.id],
       mintToken: ({ userId }) =>
-        signSessionToken(clerk, { userId, azp: origin, expiresInSeconds: tokenMode === "valid" ? 60 : -60 }),
+        signSessionToken(clerk, {
+          userId,
+          azp: origin,
+          expiresInSeconds: tokenMode === "valid" ? 60 : -60,
+          ...(tokenActor ? { actor: { sub: tokenActor } } : {}),
+        }),
     });
     await context.route("**/*", (route) => answerOutsideRequests(route, clerkFrontend));
     page = await context.newPage();
@@ -218,6 +225,21 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await page.unroute("**/assets/SignedInApp-*.js");
     await page.getByRole("button", { name: "Reload" }).click();
     await page.getByTestId("email").waitFor();
+  });
+
+  it("shows an acting-as banner while someone impersonates the user, and none once they stop", async () => {
+    const banner = page.getByRole("region", { name: "Impersonation" });
+    expect(await banner.count()).toBe(0);
+    tokenActor = "user_support";
+    await page.reload();
+    await banner.waitFor();
+    expect(await banner.getByRole("heading").textContent()).toBe("Acting as Countess of Lovelace");
+    expect(await banner.textContent()).toContain("user_support");
+    await screenshot(page, "12-acting-as");
+    tokenActor = undefined;
+    await page.reload();
+    await page.getByTestId("email").waitFor();
+    expect(await banner.count()).toBe(0);
   });
 
   it("never shows the previous user's profile to the next person who signs in on the tab", async () => {

@@ -1,7 +1,8 @@
+import type { ServerResponse } from "node:http";
 import type { ClerkClient } from "@clerk/backend";
 import type { SignedInAuthObject, SignedOutAuthObject } from "@clerk/backend/internal";
 import type { RequestHandler, Response } from "express";
-import { type AuthState, signedOut } from "../trpc/context.ts";
+import { type AuthState, authStateFromClerk, signedOut } from "../trpc/context.ts";
 import { type VerifiedSession, VerifiedSessionCache } from "./verified-session-cache.ts";
 
 export type ClerkAuthConfig = {
@@ -87,15 +88,18 @@ async function verifySessionToken(
   // comes back signed out, as Clerk treats it everywhere by default.
   const auth: SignedInAuthObject | SignedOutAuthObject = state.toAuth();
   if (!auth.isAuthenticated) return undefined;
-  const verified: VerifiedSession = {
-    auth: { userId: auth.userId, sessionId: auth.sessionId },
-    expiresAtMs: auth.sessionClaims.exp * 1000,
-  };
+  // The whole auth state is remembered (organization, role, permissions, actor and Clerk's own `has()`),
+  // so a request answered from memory sees exactly what this verification established.
+  const verified: VerifiedSession = { auth: authStateFromClerk(auth), expiresAtMs: auth.sessionClaims.exp * 1000 };
   cache.remember(token, verified);
   return verified;
 }
 
-/** The verified caller, as clerkAuthMiddleware left it. */
-export function authStateOf(res: Response): AuthState {
-  return (res.locals.auth as AuthState | undefined) ?? signedOut;
+/**
+ * The verified caller, as clerkAuthMiddleware left it; signed out before it ran (the request logger asks
+ * when the request starts, where Express's `locals` may not exist yet, and again when it ends).
+ */
+export function authStateOf(res: Pick<Response, "locals"> | ServerResponse): AuthState {
+  const locals = "locals" in res ? (res.locals as { auth?: AuthState } | undefined) : undefined;
+  return locals?.auth ?? signedOut;
 }

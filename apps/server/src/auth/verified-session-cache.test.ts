@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { signedOut } from "../trpc/context.ts";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
 describe("VerifiedSessionCache", () => {
-  const session = (expiresAtMs: number) => ({ auth: { userId: "user_1", sessionId: "sess_1" }, expiresAtMs });
+  const session = (expiresAtMs: number) => ({
+    auth: { ...signedOut, userId: "user_1", sessionId: "sess_1" },
+    expiresAtMs,
+  });
 
   it("answers only for the exact token it was given", () => {
     const cache = new VerifiedSessionCache({ now: () => 1_000 });

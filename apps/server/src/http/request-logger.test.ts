@@ -46,6 +46,38 @@ describe("request logs and HTTP hygiene", () => {
     }
   });
 
+  it("name the impersonator and the user acted as on an impersonated request, and nobody on others", async () => {
+    const lines: string[] = [];
+    const clerk = createTestClerkInstance();
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const server = await startTestServerWithDatabase({ clerk, logger });
+    try {
+      const impersonated = await signSessionToken(clerk, {
+        userId: "user_customer",
+        azp: TEST_WEB_ORIGIN,
+        actor: { sub: "user_support" },
+      });
+      const own = await signSessionToken(clerk, { userId: "user_customer", azp: TEST_WEB_ORIGIN });
+      for (const [token, requestId] of [
+        [impersonated, "req-impersonated"],
+        [own, "req-own"],
+      ] as const) {
+        await fetch(`${server.url}/api/trpc/auth.whoami`, {
+          headers: { Authorization: `Bearer ${token}`, "X-Request-Id": requestId },
+        });
+      }
+      const entries = lines.map((line) => JSON.parse(line));
+      const entryOf = (id: string) => entries.find((entry) => entry.req?.id === id);
+      expect(entryOf("req-impersonated")).toMatchObject({ actorId: "user_support", userId: "user_customer" });
+      expect(entryOf("req-own")).toBeDefined();
+      expect(entryOf("req-own")).not.toHaveProperty("actorId");
+      expect(entryOf("req-own")).not.toHaveProperty("userId");
+      expect(lines.join("")).not.toContain(impersonated);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("allow CORS only from the web origin, and send helmet's headers", async () => {
     const server = await startTestServerWithDatabase({ clerk: createTestClerkInstance() });
     try {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
+import { authStateOf } from "../auth/clerk-auth.ts";
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
@@ -9,6 +10,8 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
  * One structured line per request, tagged with a request id (the caller's X-Request-Id when it looks
  * like one, a new UUID otherwise, echoed back). Only method, path and status are logged: never headers,
  * so session tokens, cookies and webhook signatures cannot end up in the logs, and never query strings.
+ * A request made through impersonation also names who acted and as whom (`actorId`, `userId`, from the
+ * verified session), so what an impersonator did can be traced to them.
  */
 export function requestLogger(logger: Logger) {
   return pinoHttp({
@@ -28,5 +31,10 @@ export function requestLogger(logger: Logger) {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+    // Asked when the request starts (nobody verified yet) and again when it ends, after clerkAuthMiddleware.
+    customProps: (_req, res) => {
+      const { actor, userId } = authStateOf(res);
+      return actor ? { actorId: actor.sub, userId } : {};
+    },
   });
 }

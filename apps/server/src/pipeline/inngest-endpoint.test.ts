@@ -6,7 +6,7 @@ import {
   testDatabaseKinds,
   truncateAll,
 } from "@repo/db/testing";
-import { findUserById, type User } from "@repo/db/users";
+import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
@@ -14,6 +14,7 @@ import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
 import { driveInngestRun, startInngestEventApiStub } from "../testing/inngest-stubs.ts";
 import { startTestServer, TEST_INNGEST_SIGNING_KEY, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import type { CurrentUser } from "../users/user-profile.ts";
 
 const clerk = createTestClerkInstance();
 
@@ -79,9 +80,13 @@ describe.each(testDatabaseKinds())("/api/inngest and the whole pipeline on %s", 
     expect(result.status).toBe(200);
 
     const token = await signSessionToken(clerk, { userId: user.id, azp: TEST_WEB_ORIGIN });
-    const me = await callTrpc<User>(server.url, "user.me", { token });
+    const me = await callTrpc<CurrentUser>(server.url, "user.me", { token });
     expect(me.status).toBe(200);
-    expect(me.data).toMatchObject({ id: user.id, first_name: "Piped", email: user.email_addresses[1]?.email_address });
+    expect(me.data?.profile).toMatchObject({
+      id: user.id,
+      firstName: "Piped",
+      email: user.email_addresses[1]?.email_address,
+    });
 
     const deleteDelivery = signClerkWebhook({
       type: "user.deleted",

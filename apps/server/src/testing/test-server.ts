@@ -1,10 +1,11 @@
 import { type AddressInfo, createServer } from "node:net";
-import { createClerkClient } from "@clerk/backend";
+import { type ClerkClient, createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { openTestDatabase, type TestDatabaseKind } from "@repo/db/testing";
 import { createInngestClient, type InngestClient } from "@repo/inngest/client";
 import { type Logger, pino } from "pino";
 import { createApp } from "../app.ts";
+import type { ClerkAuthConfig } from "../auth/clerk-auth.ts";
 import type { VerifiedSessionCache } from "../auth/verified-session-cache.ts";
 import type { TestClerkInstance } from "./clerk-session.ts";
 
@@ -41,12 +42,7 @@ export type TestServer = { url: string; inngest: InngestClient; close(): Promise
 /** The real app over real HTTP on a free loopback port, with test keys at every hosted-service boundary. */
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   const { clerk } = options;
-  const clerkClient = createClerkClient({
-    publishableKey: clerk.publishableKey,
-    secretKey: clerk.secretKey,
-    jwtKey: clerk.jwtKey,
-    apiUrl: options.clerkApiUrl ?? "http://127.0.0.1:9",
-  });
+  const clerkClient = createTestClerkClient(clerk, options.clerkApiUrl);
   const inngest = createInngestClient({
     baseUrl: options.inngestBaseUrl ?? "http://127.0.0.1:9/",
     eventKey: "test-event-key",
@@ -61,14 +57,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     logger: options.logger ?? pino({ level: "silent" }),
     clerkAuth: options.withoutClerkKeys
       ? undefined
-      : {
-          clerkClient,
-          publishableKey: clerk.publishableKey,
-          secretKey: clerk.secretKey,
-          jwtKey: clerk.jwtKey,
-          authorizedParties: webOrigins,
-          sessionCache: options.sessionCache,
-        },
+      : testClerkAuthConfig(clerk, { clerkClient, webOrigins, sessionCache: options.sessionCache }),
     clerkClient,
     clerkLookupTimeoutMs: options.clerkLookupTimeoutMs,
     webhookSigningSecret: TEST_WEBHOOK_SECRET,
@@ -88,6 +77,31 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Clerk's Backend API client for the test instance; its calls go to `apiUrl` (port 9, discard, by default). */
+export function createTestClerkClient(clerk: TestClerkInstance, apiUrl = "http://127.0.0.1:9"): ClerkClient {
+  return createClerkClient({
+    publishableKey: clerk.publishableKey,
+    secretKey: clerk.secretKey,
+    jwtKey: clerk.jwtKey,
+    apiUrl,
+  });
+}
+
+/** How the test server verifies sessions: the test instance's keys, tokens minted for `webOrigins`. */
+export function testClerkAuthConfig(
+  clerk: TestClerkInstance,
+  options: { clerkClient?: ClerkClient; webOrigins?: string[]; sessionCache?: VerifiedSessionCache | undefined } = {},
+): ClerkAuthConfig {
+  return {
+    clerkClient: options.clerkClient ?? createTestClerkClient(clerk),
+    publishableKey: clerk.publishableKey,
+    secretKey: clerk.secretKey,
+    jwtKey: clerk.jwtKey,
+    authorizedParties: options.webOrigins ?? [TEST_WEB_ORIGIN],
+    sessionCache: options.sessionCache,
   };
 }
 

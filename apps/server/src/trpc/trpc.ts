@@ -1,9 +1,19 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
-import { UserDeletedError } from "../users/user-directory.ts";
-import type { Context } from "./context.ts";
+import { AppError, type AppErrorCode } from "../errors/app-error.ts";
+import type { AuthState, Context } from "./context.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./limits.ts";
+
+/** The tRPC code (and so the HTTP status) of each AppError; a new code does not compile until it is here. */
+const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  user_deleted: "FORBIDDEN",
+  user_not_in_clerk: "NOT_FOUND",
+  clerk_unavailable: "BAD_GATEWAY",
+  organization_required: "FORBIDDEN",
+  organization_permission_required: "FORBIDDEN",
+};
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -27,8 +37,8 @@ const t = initTRPC.context<Context>().create({
         ...(showDetails ? { stack: error.stack } : {}),
         // Field messages for invalid input, so a form can show each next to its field.
         fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : undefined,
-        // Lets the web app tell "your account was deleted" apart from other refusals.
-        reason: cause instanceof UserDeletedError ? ("user_deleted" as const) : undefined,
+        // Which refusal this is (`user_deleted`, `organization_required`, ...), for the web app to act on.
+        reason: cause instanceof AppError ? cause.code : undefined,
       },
     };
   },
@@ -46,15 +56,77 @@ function publicMessage(code: string, cause: unknown, message: string): string {
   return `The request could not be read: send tRPC's JSON, at most ${TRPC_MAX_BATCH_SIZE} calls a batch`;
 }
 
+/**
+ * Every procedure runs inside this: an AppError thrown by a feature (or by the checks below) becomes the
+ * TRPCError its code names, keeping its message and itself as the cause (which the formatter reads).
+ * Anything else stays as tRPC made it: an unexpected failure, 500.
+ */
+const baseProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof AppError) throw new TRPCError({ code: TRPC_CODE_OF[cause.code], message: cause.message, cause });
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const publicProcedure = baseProcedure;
 
 /**
  * Our `requireAuth()`: a request without a valid Clerk session gets UNAUTHORIZED (HTTP 401), never a
- * redirect. Past it, `ctx.auth.userId` is a string, so handlers never check again.
+ * redirect. Past it, `ctx.auth.userId` and `ctx.auth.sessionId` are strings, so handlers never check again.
  */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = baseProcedure.use(({ ctx, next }) => {
   const { userId, sessionId } = ctx.auth;
-  if (!userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { ...ctx, auth: { userId, sessionId } } });
+  if (!userId || !sessionId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { ...ctx, auth: { ...ctx.auth, userId, sessionId } } });
 });
+
+/**
+ * For procedures that work on the session's active organization: FORBIDDEN (403, reason
+ * `organization_required`) when there is none. Past it, `ctx.auth.orgId` and `ctx.auth.orgRole` are
+ * strings. The organization is always the session's, never one named in the input: a caller reaches only
+ * the organization Clerk says they are active in, and switching is Clerk's `setActive()`, which mints a
+ * token for the new one. (Clerk puts a role in every organization claim; a claim without one is treated as
+ * no organization, as Clerk's own React hooks do.)
+ */
+export const orgProcedure = protectedProcedure.use(({ ctx, next }) => {
+  const { orgId, orgRole } = ctx.auth;
+  if (!orgId || !orgRole) {
+    throw new AppError(
+      "organization_required",
+      "Choose an organization first: this needs an active organization, and your session has none",
+    );
+  }
+  return next({ ctx: { ...ctx, auth: { ...ctx.auth, orgId, orgRole } } });
+});
+
+/** The checks Clerk's `has()` takes: a role, a permission, or both (both must hold). */
+export type OrgAuthorization = Parameters<AuthState["has"]>[0];
+
+/**
+ * An orgProcedure that also needs a role or permission in the active organization, checked by Clerk's own
+ * `has()` on the verified claims (roles and permissions as Clerk names them: `org:admin`,
+ * `org:invoices:manage`); FORBIDDEN (403, reason `organization_permission_required`) otherwise.
+ */
+export function orgProcedureRequiring(required: OrgAuthorization) {
+  return orgProcedure.use(({ ctx, next }) => {
+    if (!ctx.auth.has(required)) {
+      throw new AppError(
+        "organization_permission_required",
+        `Your role in this organization does not allow this (it needs ${describeRequirement(required)})`,
+      );
+    }
+    return next();
+  });
+}
+
+/** For what only an organization's admins may do: Clerk's default admin role, `org:admin`. */
+export const orgAdminProcedure = orgProcedureRequiring({ role: "org:admin" });
+
+function describeRequirement(required: OrgAuthorization): string {
+  const needs = [
+    "role" in required && required.role ? `the role ${required.role}` : undefined,
+    "permission" in required && required.permission ? `the permission ${required.permission}` : undefined,
+  ].filter(Boolean);
+  return needs.length > 0 ? needs.join(" and ") : "more rights";
+}

@@ -1,10 +1,11 @@
 import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
-import { findUserById, type User } from "@repo/db/users";
+import { findUserById } from "@repo/db/users";
 import { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { findFreePort, startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import type { CurrentUser } from "./user-profile.ts";
 
 const clerk = createTestClerkInstance();
 /** The lookup's bound in these tests; production uses CLERK_LOOKUP_TIMEOUT_MS. */
@@ -21,7 +22,7 @@ describe.each(testDatabaseKinds())("user.me's lookup in Clerk when Clerk fails, 
   let refusedServer: TestServer;
   const userMe = (via: TestServer, userId: string) =>
     signSessionToken(clerk, { userId, azp: TEST_WEB_ORIGIN }).then((token) =>
-      callTrpc<User>(via.url, "user.me", { token }),
+      callTrpc<CurrentUser>(via.url, "user.me", { token }),
     );
 
   beforeAll(async () => {
@@ -93,7 +94,7 @@ describe.each(testDatabaseKinds())("user.me's lookup in Clerk when Clerk fails, 
     clerkApi.failNext(1, 500);
     expect((await userMe(server, user.id)).status).toBe(502);
     const response = await userMe(server, user.id);
-    expect(response).toMatchObject({ status: 200, data: { id: user.id, first_name: "Back" } });
+    expect(response).toMatchObject({ status: 200, data: { profile: { id: user.id, firstName: "Back" } } });
     expect((await findUserById(t.db, user.id))?.first_name).toBe("Back");
   });
 
@@ -108,7 +109,7 @@ describe.each(testDatabaseKinds())("user.me's lookup in Clerk when Clerk fails, 
     const user = clerkUserJson({ first_name: "Burst" });
     clerkApi.users.set(user.id, user);
     const responses = await Promise.all(Array.from({ length: 10 }, () => userMe(server, user.id)));
-    expect(responses.map((r) => r.data?.first_name)).toEqual(Array(10).fill("Burst"));
+    expect(responses.map((r) => r.data?.profile.firstName)).toEqual(Array(10).fill("Burst"));
     expect(clerkApi.requests).toEqual([`GET /v1/users/${user.id}`]);
   });
 });

@@ -10,21 +10,7 @@ import {
   userSyncRowFromClerk,
 } from "@repo/db/users";
 import { LRUCache } from "lru-cache";
-
-export class UserDeletedError extends Error {
-  override name = "UserDeletedError";
-  constructor(userId: string) {
-    super(`User ${userId} was deleted in Clerk`);
-  }
-}
-
-export class UserNotInClerkError extends Error {
-  override name = "UserNotInClerkError";
-}
-
-export class ClerkUnavailableError extends Error {
-  override name = "ClerkUnavailableError";
-}
+import { AppError } from "../errors/app-error.ts";
 
 /** Finds users in our table, and asks Clerk's Backend API for the ones the webhook has not brought yet. */
 export type UserDirectory = {
@@ -58,12 +44,12 @@ export function createUserDirectory(deps: UserDirectoryDeps): UserDirectory {
   const notInClerk = new LRUCache<string, true>({ max: 10_000, ttl: NOT_IN_CLERK_FOR_MS });
 
   function lookUpInClerk(userId: string): Promise<User> {
-    if (notInClerk.has(userId)) return Promise.reject(new UserNotInClerkError(`Clerk has no user ${userId}`));
+    if (notInClerk.has(userId)) return Promise.reject(userNotInClerk(userId));
     let lookup = lookups.get(userId);
     if (!lookup) {
       lookup = fetchAndStoreFromClerk(deps, userId)
         .catch((error: unknown) => {
-          if (error instanceof UserNotInClerkError) notInClerk.set(userId, true);
+          if (error instanceof AppError && error.code === "user_not_in_clerk") notInClerk.set(userId, true);
           throw error;
         })
         .finally(() => lookups.delete(userId));
@@ -76,7 +62,7 @@ export function createUserDirectory(deps: UserDirectoryDeps): UserDirectory {
     async ensureUser(userId) {
       const stored = await findUserById(deps.db, userId);
       const user = stored ?? (await lookUpInClerk(userId));
-      if (user.deleted_at) throw new UserDeletedError(userId);
+      if (user.deleted_at) throw userDeleted();
       return user;
     },
   };
@@ -89,14 +75,18 @@ export function createUserDirectory(deps: UserDirectoryDeps): UserDirectory {
  */
 async function fetchAndStoreFromClerk(deps: UserDirectoryDeps, userId: string): Promise<User> {
   if (!deps.clerk) {
-    throw new ClerkUnavailableError(
+    throw new AppError(
+      "clerk_unavailable",
       "This user has not been synced yet and CLERK_SECRET_KEY is not set, so Clerk cannot be asked: set it in .env",
     );
   }
   const raw = await getUserFromClerk(deps.clerk, userId, deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS);
   const parsed = clerkUserJsonSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ClerkUnavailableError(`Clerk returned an unexpected user: ${describeIssues(parsed.error.issues)}`);
+    throw new AppError(
+      "clerk_unavailable",
+      `Clerk returned an unexpected user: ${describeIssues(parsed.error.issues)}`,
+    );
   }
   await upsertUsersFromClerk(deps.db, [userSyncRowFromClerk(parsed.data)]);
   const stored = await findUserById(deps.db, userId);
@@ -105,15 +95,17 @@ async function fetchAndStoreFromClerk(deps: UserDirectoryDeps, userId: string): 
 }
 
 /**
- * Clerk's user JSON, or a ClerkUnavailableError saying what went wrong. Clerk's SDK takes no timeout or
- * abort signal, so the bound is a race: past it the caller gets its answer and the SDK's request is left
- * to finish or fail on its own, its result unused (a late answer is never stored).
+ * Clerk's user JSON, or an AppError (`clerk_unavailable`, `user_not_in_clerk`) saying what went wrong.
+ * Clerk's SDK takes no timeout or abort signal, so the bound is a race: past it the caller gets its answer
+ * and the SDK's request is left to finish or fail on its own, its result unused (a late answer is never
+ * stored).
  */
 async function getUserFromClerk(clerk: ClerkClient, userId: string, timeoutMs: number): Promise<unknown> {
   const tryAgain = `when looking up ${userId}: try again in a moment`;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
-    const error = new ClerkUnavailableError(
+    const error = new AppError(
+      "clerk_unavailable",
       `Clerk's Backend API did not answer within ${timeoutMs / 1000} s ${tryAgain}`,
     );
     timer = setTimeout(reject, timeoutMs, error);
@@ -121,16 +113,24 @@ async function getUserFromClerk(clerk: ClerkClient, userId: string, timeoutMs: n
   try {
     return (await Promise.race([clerk.users.getUser(userId), timedOut])).raw;
   } catch (error) {
-    if (error instanceof ClerkUnavailableError) throw error;
-    if (isClerkAPIResponseError(error) && error.status === 404)
-      throw new UserNotInClerkError(`Clerk has no user ${userId}`);
+    if (error instanceof AppError) throw error;
+    if (isClerkAPIResponseError(error) && error.status === 404) throw userNotInClerk(userId);
     // Clerk's SDK reports a network failure (refused, reset, DNS) as an error without an HTTP status.
     const what =
       isClerkAPIResponseError(error) && error.status !== undefined
         ? `Clerk's Backend API failed with HTTP ${error.status}`
         : "Could not reach Clerk's Backend API";
-    throw new ClerkUnavailableError(`${what} ${tryAgain}`, { cause: error });
+    throw new AppError("clerk_unavailable", `${what} ${tryAgain}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
+}
+
+function userNotInClerk(userId: string): AppError {
+  return new AppError("user_not_in_clerk", `Clerk has no user ${userId}`);
+}
+
+/** The caller's account is a tombstone: what they are told, whichever procedure found out. */
+export function userDeleted(): AppError {
+  return new AppError("user_deleted", "This account was deleted. Sign in with another account.");
 }

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
 import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
-import type { User } from "@repo/db/users";
 import { findUserById, markUserDeleted, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
 import { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import type { CurrentUser, UserProfile } from "./user-profile.ts";
 
 const clerk = createTestClerkInstance();
 
@@ -39,44 +39,64 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     return user;
   }
 
-  describe("user.me refuses every request without a valid session with 401", () => {
+  describe("user.me refuses every request without a valid session with 401, even for a stored user", () => {
     const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
     it.each([
       ["no token", async () => undefined],
-      ["an expired token", () => token("user_x", { expiresInSeconds: -120 })],
-      ["a token not valid yet", () => token("user_x", { notBeforeInSeconds: 120 })],
-      ["a token signed by another key", () => token("user_x", { signWith: otherKey })],
-      ["a token minted for another site (azp)", () => token("user_x", { azp: "https://evil.example" })],
+      ["an expired token", (userId: string) => token(userId, { expiresInSeconds: -120 })],
+      ["a token not valid yet", (userId: string) => token(userId, { notBeforeInSeconds: 120 })],
+      ["a token signed by another key", (userId: string) => token(userId, { signWith: otherKey })],
+      ["a token minted for another site (azp)", (userId: string) => token(userId, { azp: "https://evil.example" })],
       ["garbage", async () => "not-a-jwt"],
     ])("%s", async (_case, makeToken) => {
       const user = await storedUser();
-      const bearer = await makeToken();
-      const response = await callTrpc(
-        server.url,
-        "user.me",
-        bearer === undefined ? {} : { token: bearer.replace("user_x", user.id) },
-      );
+      // Minted for the stored user, so only the token's flaw stands between the caller and the profile.
+      const bearer = await makeToken(user.id);
+      const response = await callTrpc(server.url, "user.me", bearer === undefined ? {} : { token: bearer });
       expect(response.status).toBe(401);
       expect(response.error?.data.code).toBe("UNAUTHORIZED");
       expect(response.data).toBeUndefined();
+      expect(clerkApi.requests).toEqual([]);
     });
   });
 
-  it("user.me returns the caller's row for a valid token", async () => {
+  it("user.me returns the caller's profile, camelCase and without sync bookkeeping", async () => {
     const user = await storedUser();
-    const response = await callTrpc<User>(server.url, "user.me", { token: await token(user.id) });
+    const response = await callTrpc<CurrentUser>(server.url, "user.me", { token: await token(user.id) });
     expect(response.status).toBe(200);
-    expect(response.data).toMatchObject({ id: user.id, email: user.email_addresses[1]?.email_address });
-    expect(response.data?.clerk_updated_at).toBeInstanceOf(Date);
+    expect(response.data).toEqual({
+      profile: {
+        id: user.id,
+        email: user.email_addresses[1]?.email_address,
+        username: user.username,
+        firstName: user.first_name,
+        lastName: user.last_name,
+        imageUrl: user.image_url,
+        displayName: null,
+        bio: null,
+        signedUpAt: new Date(user.created_at),
+        changedInClerkAt: new Date(user.updated_at),
+      },
+      actor: null,
+    });
     expect(clerkApi.requests).toEqual([]);
+  });
+
+  it("user.me names the impersonator when someone acts as the user, and says nothing otherwise", async () => {
+    const user = await storedUser();
+    const impersonated = await token(user.id, { actor: { sub: "user_support" } });
+    const response = await callTrpc<CurrentUser>(server.url, "user.me", { token: impersonated });
+    expect(response.status).toBe(200);
+    expect(response.data?.actor).toEqual({ userId: "user_support" });
+    expect(response.data?.profile.id).toBe(user.id);
   });
 
   it("user.me fetches a user the webhook has not delivered yet from Clerk, stores it, and a later older webhook does not regress it", async () => {
     const user = clerkUserJson({ first_name: "Fresh" });
     clerkApi.users.set(user.id, { ...user, updated_at: user.updated_at + 1000 });
-    const response = await callTrpc<User>(server.url, "user.me", { token: await token(user.id) });
+    const response = await callTrpc<CurrentUser>(server.url, "user.me", { token: await token(user.id) });
     expect(response.status).toBe(200);
-    expect(response.data?.first_name).toBe("Fresh");
+    expect(response.data?.profile.firstName).toBe("Fresh");
     expect(clerkApi.requests).toEqual([`GET /v1/users/${user.id}`]);
     expect((await findUserById(t.db, user.id))?.first_name).toBe("Fresh");
     // The user.created webhook arrives late, with the older version.
@@ -105,13 +125,24 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
   it("updateProfile persists trimmed values for the caller only", async () => {
     const user = await storedUser();
     const other = await storedUser();
-    const response = await callTrpc<User>(server.url, "user.updateProfile", {
+    const response = await callTrpc<UserProfile>(server.url, "user.updateProfile", {
       token: await token(user.id),
       type: "mutation",
       input: { displayName: "  Countess  ", bio: "Wrote the first program." },
     });
     expect(response.status).toBe(200);
-    expect(response.data).toMatchObject({ id: user.id, display_name: "Countess", bio: "Wrote the first program." });
+    expect(response.data).toEqual({
+      id: user.id,
+      email: user.email_addresses[1]?.email_address,
+      username: user.username,
+      firstName: user.first_name,
+      lastName: user.last_name,
+      imageUrl: user.image_url,
+      displayName: "Countess",
+      bio: "Wrote the first program.",
+      signedUpAt: new Date(user.created_at),
+      changedInClerkAt: new Date(user.updated_at),
+    });
     expect(await findUserById(t.db, user.id)).toMatchObject({ display_name: "Countess" });
     expect((await findUserById(t.db, other.id))?.display_name).toBeNull();
   });
@@ -164,7 +195,7 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     const user = await storedUser();
     const decomposed = "Zoe\u0308 Ame\u0301lie";
     const bio = "First line\r\nSecond 👩\u200D💻 ❤\uFE0F\nمی\u200Cخواهم";
-    const response = await callTrpc<User>(server.url, "user.updateProfile", {
+    const response = await callTrpc<UserProfile>(server.url, "user.updateProfile", {
       token: await token(user.id),
       type: "mutation",
       input: { displayName: decomposed, bio },

@@ -1,9 +1,9 @@
 import { updateUserProfile } from "@repo/db/users";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 import { userText } from "../validation/user-text.ts";
-import { ClerkUnavailableError, UserDeletedError, UserNotInClerkError } from "./user-directory.ts";
+import { userDeleted } from "./user-directory.ts";
+import { actorOf, type CurrentUser, toUserProfile, type UserProfile } from "./user-profile.ts";
 
 /** Absent leaves a field as it is; null or blank clears it (stored as null, not as ""). */
 export const profileInput = z.strictObject({
@@ -14,42 +14,20 @@ export const profileInput = z.strictObject({
 export type ProfileInput = z.input<typeof profileInput>;
 
 export const userRouter = router({
-  /** The caller's own row; there is deliberately no way to ask for anyone else's. */
-  me: protectedProcedure.query(async ({ ctx }) => {
-    try {
-      return await ctx.users.ensureUser(ctx.auth.userId);
-    } catch (error) {
-      throw toTRPCError(error);
-    }
+  /** The caller's own profile; there is deliberately no way to ask for anyone else's. */
+  me: protectedProcedure.query(async ({ ctx }): Promise<CurrentUser> => {
+    const row = await ctx.users.ensureUser(ctx.auth.userId);
+    return { profile: toUserProfile(row), actor: actorOf(ctx.auth) };
   }),
 
   /** Edits the caller's app-owned fields; Clerk-owned fields are changed in Clerk, not here. */
-  updateProfile: protectedProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
-    try {
-      await ctx.users.ensureUser(ctx.auth.userId);
-    } catch (error) {
-      throw toTRPCError(error);
-    }
+  updateProfile: protectedProcedure.input(profileInput).mutation(async ({ ctx, input }): Promise<UserProfile> => {
+    await ctx.users.ensureUser(ctx.auth.userId);
     const updated = await updateUserProfile(ctx.db, ctx.auth.userId, {
       display_name: input.displayName,
       bio: input.bio,
     });
-    if (!updated) throw toTRPCError(new UserDeletedError(ctx.auth.userId));
-    return updated;
+    if (!updated) throw userDeleted();
+    return toUserProfile(updated);
   }),
 });
-
-function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof UserDeletedError)
-    return new TRPCError({
-      code: "FORBIDDEN",
-      message: "This account was deleted. Sign in with another account.",
-      cause: error,
-    });
-  if (error instanceof UserNotInClerkError)
-    return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
-  if (error instanceof ClerkUnavailableError)
-    return new TRPCError({ code: "BAD_GATEWAY", message: error.message, cause: error });
-  // The cause's own message, for the log (and for the caller in development only: see trpc.ts).
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-}

@@ -1,13 +1,17 @@
 // The server's batch limit, from a module that imports nothing, so no server code reaches the bundle.
 import { TRPC_MAX_BATCH_SIZE } from "@repo/server/limits";
 import type { AppRouter, RouterOutputs } from "@repo/server/router";
-import { createTRPCReact, httpBatchLink, TRPCClientError } from "@trpc/react-query";
+import { createTRPCReact, httpBatchLink, isTRPCClientError } from "@trpc/react-query";
 import superjson from "superjson";
 
 /** Typed hooks for the server's router. Only the router's type crosses over, never its code. */
 export const trpc = createTRPCReact<AppRouter>();
 
-export type Profile = RouterOutputs["user"]["me"];
+/** What `user.me` answers: the caller's profile, and who is acting as them (impersonation) if anyone. */
+export type CurrentUser = RouterOutputs["user"]["me"];
+export type Profile = RouterOutputs["user"]["updateProfile"];
+/** Who acts as the signed-in user through Clerk's impersonation. */
+export type Actor = NonNullable<CurrentUser["actor"]>;
 
 /**
  * How every call reaches the server: calls made together share one request, at most as many as the
@@ -39,10 +43,8 @@ export type ApiProblem =
 
 /** What went wrong with a call, in the terms the page shows. */
 export function describeApiProblem(error: unknown): ApiProblem {
-  if (!(error instanceof TRPCClientError)) return { kind: "other", message: String(error) };
-  const data = error.data as
-    | { code?: string; httpStatus?: number; reason?: string; fieldErrors?: Record<string, string[]> }
-    | undefined;
+  if (!isTRPCClientError<AppRouter>(error)) return { kind: "other", message: String(error) };
+  const data = error.data;
   // No tRPC payload at all: the request never got an answer from our server.
   if (!data) return { kind: "unreachable" };
   if (data.code === "UNAUTHORIZED") return { kind: "unauthorized" };

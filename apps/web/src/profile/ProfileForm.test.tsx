@@ -7,7 +7,7 @@ import { ProfileForm } from "./ProfileForm.tsx";
 describe("ProfileForm", () => {
   it("starts from the stored values and submits what was typed", async () => {
     const onSave = vi.fn();
-    render(<ProfileForm profile={profileRow({ display_name: "Countess" })} onSave={onSave} isSaving={false} />);
+    render(<ProfileForm profile={profileRow({ displayName: "Countess" })} onSave={onSave} isSaving={false} />);
     const name = screen.getByLabelText("Display name");
     expect(name).toHaveProperty("value", "Countess");
     await userEvent.clear(name);

@@ -21,7 +21,7 @@ export const BIO_MAX = 500;
 /** The app-owned fields. Clerk-owned fields are changed in Clerk (the user menu), not here. */
 export function ProfileForm({ profile, onSave, isSaving, fieldErrors, formError, savedAt }: ProfileFormProps) {
   const [values, setValues] = useState<ProfileFormValues>({
-    displayName: profile.display_name ?? "",
+    displayName: profile.displayName ?? "",
     bio: profile.bio ?? "",
   });
   const ids = { displayName: useId(), bio: useId(), status: useId() };

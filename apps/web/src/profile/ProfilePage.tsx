@@ -1,9 +1,13 @@
 import { describeApiProblem, trpc } from "../api/trpc.ts";
+import { ActingAsBanner } from "./ActingAsBanner.tsx";
 import { ProblemState } from "./ProblemState.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { ProfileForm } from "./ProfileForm.tsx";
 
-/** The signed-in page: the synced profile from `user.me`, and the form for the app-owned fields. */
+/**
+ * The signed-in page: the synced profile from `user.me`, the form for the app-owned fields, and a banner
+ * while someone acts as the user (impersonation).
+ */
 export function ProfilePage() {
   const utils = trpc.useUtils();
   const me = trpc.user.me.useQuery(undefined, {
@@ -11,7 +15,7 @@ export function ProfilePage() {
     retry: (failures, error) => describeApiProblem(error).kind === "unreachable" && failures < 2,
   });
   const save = trpc.user.updateProfile.useMutation({
-    onSuccess: (updated) => utils.user.me.setData(undefined, updated),
+    onSuccess: (profile) => utils.user.me.setData(undefined, (current) => current && { ...current, profile }),
   });
 
   if (me.isPending) {
@@ -29,16 +33,18 @@ export function ProfilePage() {
     );
   }
 
+  const { profile, actor } = me.data;
   const problem = save.error ? describeApiProblem(save.error) : undefined;
   return (
     <main className="page">
-      <ProfileCard profile={me.data} />
+      {actor ? <ActingAsBanner actor={actor} profile={profile} /> : null}
+      <ProfileCard profile={profile} />
       {problem && problem.kind !== "invalid-input" && problem.kind !== "other" ? (
         <ProblemState problem={problem} onRetry={() => save.reset()} />
       ) : (
         <ProfileForm
-          key={me.data.id}
-          profile={me.data}
+          key={profile.id}
+          profile={profile}
           isSaving={save.isPending}
           onSave={(values) => save.mutate(values)}
           fieldErrors={problem?.kind === "invalid-input" ? problem.fieldErrors : undefined}
