@@ -19,5 +19,23 @@ export default defineConfig({
     // The modulepreload polyfill is initial JavaScript for Safari before 17 and Firefox before 115 only,
     // which without it merely fetch a lazy chunk's imports a moment later (budget: e2e/initial-js.test.ts).
     modulePreload: { polyfill: false },
+    rolldownOptions: {
+      treeshake: {
+        // @clerk/react and @clerk/shared build every component and hook they export with a top-level
+        // call, e.g. `const usePlans = createBillingPaginatedHook({...})`, not marked /* @__PURE__ */, so
+        // the bundler must keep them even where the app never uses the result: the billing hooks,
+        // <PricingTable>, <SignIn>, <Waitlist>, Stripe's payment element and the rest, about 4 KB gzip
+        // of the first page load. Each of these factories only builds and returns a component, context
+        // or hook, so an unused call can go. If Clerk renames one, the code comes back and
+        // e2e/initial-js.test.ts says so.
+        manualPureFunctions: [
+          "createBillingPaginatedHook",
+          "createContextAndHook",
+          "createElementComponent",
+          "createRecursiveProxy",
+          "withClerk",
+        ],
+      },
+    },
   },
 });

@@ -21,6 +21,18 @@ describe("the production build's initial JavaScript", () => {
     expect(initial.gzipBytes, JSON.stringify(initial.files)).toBeLessThanOrEqual(INITIAL_JS_BUDGET_BYTES);
   });
 
+  it("leaves out the Clerk components and hooks the app never uses", () => {
+    const initial = measureInitialJs(outDir);
+    // Names Clerk gives them, kept through minification: billing hooks, Stripe's payment element and
+    // the Web3 sign-in button (vite.config.ts says why the build used to keep them).
+    const unused = ["usePaymentMethods", "usePlans", "PaymentElementContext", "SignInWithMetamask"];
+    for (const marker of unused) expect(initial.source.includes(marker), `${marker} in the initial JS`).toBe(false);
+    // ...while the ones the header and landing page render are there.
+    for (const used of ["SignInButton", "UserButton", "OrganizationSwitcher"]) {
+      expect(initial.source.includes(used), `${used} in the initial JS`).toBe(true);
+    }
+  });
+
   it("leaves the tRPC client, React Query and the profile page to a chunk loaded after sign-in", () => {
     const initial = measureInitialJs(outDir);
     // Names each piece keeps through minification: tRPC's client error, React Query's provider check,
