@@ -1,9 +1,26 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, User } from "../schema.ts";
-import { newestPerUser, type UserSyncRow } from "./clerk-user.ts";
 
 /** A database handle or an open transaction: repository functions work with either. */
 type Executor = Kysely<Database>;
+
+/**
+ * The columns a Clerk sync owns, as the sync maps them from Clerk's user (see @repo/inngest/sync/users).
+ * App-owned columns (display name, bio) are deliberately absent.
+ */
+export type UserSyncRow = {
+  id: string;
+  email: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  image_url: string | null;
+  /** JSON text: pg and PGlite serialise it the same way. */
+  public_metadata: string;
+  clerk_created_at: Date;
+  clerk_updated_at: Date;
+  last_sign_in_at: Date | null;
+};
 
 export type UpsertOutcome = { id: string; outcome: "created" | "updated" };
 
@@ -54,6 +71,19 @@ export async function upsertUsersFromClerk(db: Executor, rows: readonly UserSync
     .returning(["id", sql<boolean>`(xmax = 0)`.as("inserted")])
     .execute();
   return written.map((row) => ({ id: row.id, outcome: row.inserted ? "created" : "updated" }));
+}
+
+/**
+ * One row per user, the newest by Clerk's `updated_at`. A batch upsert may not touch a row twice, and
+ * the older duplicate would lose to the stale guard anyway.
+ */
+export function newestPerUser(rows: readonly UserSyncRow[]): UserSyncRow[] {
+  const newest = new Map<string, UserSyncRow>();
+  for (const row of rows) {
+    const seen = newest.get(row.id);
+    if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
+  }
+  return [...newest.values()];
 }
 
 /**

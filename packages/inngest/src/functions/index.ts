@@ -2,8 +2,8 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
 import type { TombstoneLimit } from "../reconcile/tombstone-limit.ts";
+import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "../sync/users/user-functions.ts";
 import { createReconcileUsersFunction } from "./reconcile-users.ts";
-import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
 
 export type FunctionDeps = {
   db: Db;
@@ -24,9 +24,3 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
 }
 
 export { DEFAULT_RECONCILE_CRON } from "./reconcile-users.ts";
-export {
-  createTombstoneClerkUserFunction,
-  createUpsertClerkUserFunction,
-  type TombstoneResult,
-  type UpsertResult,
-} from "./sync-clerk-user.ts";

@@ -1,11 +1,12 @@
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import type { User } from "@repo/db/users";
 import { findUserById } from "@repo/db/users";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../client.ts";
+import { clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { type ClerkEvent, runFunction, silentLogger } from "../testing/run-function.ts";
-import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
+import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./users/user-functions.ts";
 
 /** One user's history as Clerk produces it: a create, updates with rising updated_at, maybe a delete. */
 const historyArb = fc

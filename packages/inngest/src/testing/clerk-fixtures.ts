@@ -1,4 +1,4 @@
-import type { ClerkUserJson } from "../users/clerk-user.ts";
+import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 
 let counter = 0;
 
