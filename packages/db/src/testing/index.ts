@@ -1,5 +1,5 @@
 export { type PostgresProxy, startPostgresProxy } from "./postgres-proxy.ts";
-export { userSyncRow } from "./sync-rows.ts";
+export { membershipSyncRow, organizationSyncRow, userSyncRow } from "./sync-rows.ts";
 export {
   countUsers,
   openTestDatabase,
