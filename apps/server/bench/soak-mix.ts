@@ -1,6 +1,6 @@
-import { clerkUserJson } from "@repo/db/testing";
-import type { ClerkUserJson } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
+import type { ClerkUserJson } from "@repo/inngest/sync/users";
+import { clerkUserJson } from "@repo/inngest/testing";
 import superjson from "superjson";
 import { signClerkWebhook } from "../src/testing/clerk-webhooks.ts";
 import { signInngestRequest } from "../src/testing/inngest-stubs.ts";

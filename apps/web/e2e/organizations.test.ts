@@ -1,5 +1,6 @@
 // @vitest-environment node
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { clerkUserJson } from "@repo/inngest/testing";
 import {
   type ClerkApiStub,
   createTestClerkInstance,

@@ -61,15 +61,69 @@ export interface ReconciliationRunsTable {
   skipped_users: ColumnType<SkippedUser[], string | undefined, string>;
 }
 
+export interface OrganizationsTable {
+  /** Clerk's organization id (`org_...`). */
+  id: string;
+  /** Null only on a tombstone: a live organization always has its name. */
+  name: string | null;
+  slug: string | null;
+  image_url: string | null;
+  public_metadata: JsonObject;
+  clerk_created_at: Timestamp | null;
+  /** Clerk's `updated_at`: the row's version. A sync older than this, or as old, changes nothing. */
+  clerk_updated_at: Timestamp | null;
+  /** Set when Clerk deleted the organization. The row stays as a tombstone so late events cannot revive it. */
+  deleted_at: Timestamp | null;
+  /** When a Clerk sync last changed this row. */
+  synced_at: Timestamp | null;
+  /** When a reconciliation last saw this organization in Clerk's list. */
+  last_listed_at: Timestamp | null;
+  /** App-owned: edited in this app, never written by a sync (erased by a tombstone). */
+  description: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+/**
+ * A user's membership of an organization, as Clerk has it. No foreign keys: a membership may arrive
+ * before its organization and its user. At most one live membership per organization and user.
+ */
+export interface OrganizationMembershipsTable {
+  /** Clerk's membership id (`orgmem_...`): a member removed and added again gets a new one. */
+  id: string;
+  organization_id: string;
+  user_id: string;
+  /** Clerk's role key, e.g. `org:admin`; null only on a tombstone. */
+  role: string | null;
+  /** Clerk's `public_user_data` as the membership last carried it: shown while `users` has no row. */
+  user_identifier: string | null;
+  user_first_name: string | null;
+  user_last_name: string | null;
+  user_image_url: string | null;
+  clerk_created_at: Timestamp | null;
+  /** Clerk's `updated_at`: the row's version, as for users. */
+  clerk_updated_at: Timestamp | null;
+  /** Set when the membership ended (deleted, its organization or user deleted, or superseded). */
+  deleted_at: Timestamp | null;
+  synced_at: Timestamp | null;
+  last_listed_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 /** A user Clerk returned that the run could not store, and why. */
 export type SkippedUser = { id: string; reason: string };
 
 export interface Database {
   users: UsersTable;
   reconciliation_runs: ReconciliationRunsTable;
+  organizations: OrganizationsTable;
+  organization_memberships: OrganizationMembershipsTable;
 }
 
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type ReconciliationRun = Selectable<ReconciliationRunsTable>;
+export type Organization = Selectable<OrganizationsTable>;
+export type OrganizationMembership = Selectable<OrganizationMembershipsTable>;

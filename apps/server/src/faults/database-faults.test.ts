@@ -1,7 +1,6 @@
 import { createDb, type Db } from "@repo/db/client";
 import type { PostgresTimeouts } from "@repo/db/env";
 import {
-  clerkUserJson,
   openTestDatabase,
   type PostgresProxy,
   startPostgresProxy,
@@ -10,8 +9,10 @@ import {
   truncateAll,
   uncaughtErrorsDuring,
 } from "@repo/db/testing";
-import { findUserById, type User, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
+import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
+import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
+import { clerkUserJson } from "@repo/inngest/testing";
 import { sql } from "kysely";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -1,6 +1,7 @@
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
-import { findUserById, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
-import { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
+import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
+import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
+import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
 import superjson from "superjson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";

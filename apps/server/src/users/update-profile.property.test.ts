@@ -1,5 +1,7 @@
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
-import { findUserById, updateUserProfile, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
+import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { findUserById, updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
+import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
+import { clerkUserJson } from "@repo/inngest/testing";
 import fc from "fast-check";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

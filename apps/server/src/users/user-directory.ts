@@ -1,14 +1,9 @@
 import type { ClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import type { Db } from "@repo/db/client";
-import {
-  clerkUserJsonSchema,
-  describeIssues,
-  findUserById,
-  type User,
-  upsertUsersFromClerk,
-  userSyncRowFromClerk,
-} from "@repo/db/users";
+import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
+import { describeIssues } from "@repo/inngest/sync";
+import { clerkUserJsonSchema, userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import { LRUCache } from "lru-cache";
 import { AppError } from "../errors/app-error.ts";
 

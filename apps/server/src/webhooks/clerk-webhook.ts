@@ -1,6 +1,6 @@
 import { verifyWebhook } from "@clerk/express/webhooks";
 import type { InngestClient } from "@repo/inngest/client";
-import { isForwardedClerkEvent, parseClerkEventData } from "@repo/inngest/events";
+import { isForwardedClerkEvent, parseClerkEventData } from "@repo/inngest/sync";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 
@@ -13,8 +13,10 @@ export type ClerkWebhookDeps = {
 /**
  * Clerk -> this endpoint -> Inngest. Clerk signs each delivery with Svix; we verify it with Clerk's
  * `verifyWebhook` over the raw body (which is why this router parses nothing as JSON first), then
- * forward `user.*` events to Inngest as `clerk/<type>`, reduced to the fields the functions read (see
- * minimizeClerkUser: private metadata, phone numbers and the like never reach Inngest's event store).
+ * forward `user.*`, `organization.*` and `organizationMembership.*` events to Inngest as
+ * `clerk/<type>`, each validated by its Clerk object's parser and reduced to the fields the functions
+ * read (see @repo/inngest/sync: private metadata, phone numbers, permissions and the like never reach
+ * Inngest's event store).
  * The `svix-id` header becomes the Inngest event id, so when Svix retries a delivery Inngest drops the
  * duplicate.
  *

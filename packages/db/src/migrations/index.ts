@@ -3,6 +3,7 @@ import * as createUsers from "./20261126T1400_create_users.ts";
 import * as createReconciliationRuns from "./20261126T1500_create_reconciliation_runs.ts";
 import * as trackReconciliationListing from "./20261126T1600_track_reconciliation_listing.ts";
 import * as recordReconciliationSafety from "./20261127T0900_record_reconciliation_safety.ts";
+import * as createOrganizations from "./20261127T1200_create_organizations.ts";
 
 /**
  * Every migration, by name. Listed here rather than read from the folder at run time so the server
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "20261126T1500_create_reconciliation_runs": createReconciliationRuns,
   "20261126T1600_track_reconciliation_listing": trackReconciliationListing,
   "20261127T0900_record_reconciliation_safety": recordReconciliationSafety,
+  "20261127T1200_create_organizations": createOrganizations,
 };

@@ -1,5 +1,5 @@
-export { clerkUserJson } from "./clerk-fixtures.ts";
 export { type PostgresProxy, startPostgresProxy } from "./postgres-proxy.ts";
+export { membershipSyncRow, organizationSyncRow, userSyncRow } from "./sync-rows.ts";
 export {
   countUsers,
   openTestDatabase,

@@ -60,7 +60,9 @@ export async function openTestDatabase(
 
 /** Empties the tables between tests, keeping the schema. */
 export async function truncateAll(db: Db): Promise<void> {
-  await sql`truncate table users, reconciliation_runs restart identity`.execute(db);
+  await sql`truncate table users, reconciliation_runs, organizations, organization_memberships restart identity`.execute(
+    db,
+  );
 }
 
 async function runAdminStatement(serverUrl: string, statement: string): Promise<void> {

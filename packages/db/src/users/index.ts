@@ -1,17 +1,5 @@
 export type { ReconciliationRun, SkippedUser, User } from "../schema.ts";
 export {
-  type ClerkDeletedUser,
-  type ClerkUserJson,
-  clerkDeletedUserSchema,
-  clerkUserJsonSchema,
-  describeIssues,
-  newestPerUser,
-  parseClerkUser,
-  primaryEmailOf,
-  type UserSyncRow,
-  userSyncRowFromClerk,
-} from "./clerk-user.ts";
-export {
   addCounts,
   checkTombstoneCandidates,
   emptyCounts,
@@ -31,8 +19,10 @@ export {
   findUserById,
   markUserDeleted,
   markUsersDeleted,
+  newestPerUser,
   type ProfileUpdate,
   type UpsertOutcome,
+  type UserSyncRow,
   updateUserProfile,
   upsertUsersFromClerk,
 } from "./repository.ts";

@@ -1,9 +1,28 @@
 import { type Kysely, sql } from "kysely";
+import { tombstoneMembershipsOf } from "../memberships/repository.ts";
 import type { Database, User } from "../schema.ts";
-import { newestPerUser, type UserSyncRow } from "./clerk-user.ts";
+import { withSyncLocks } from "../sync-locks.ts";
 
 /** A database handle or an open transaction: repository functions work with either. */
 type Executor = Kysely<Database>;
+
+/**
+ * The columns a Clerk sync owns, as the sync maps them from Clerk's user (see @repo/inngest/sync/users).
+ * App-owned columns (display name, bio) are deliberately absent.
+ */
+export type UserSyncRow = {
+  id: string;
+  email: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  image_url: string | null;
+  /** JSON text: pg and PGlite serialise it the same way. */
+  public_metadata: string;
+  clerk_created_at: Date;
+  clerk_updated_at: Date;
+  last_sign_in_at: Date | null;
+};
 
 export type UpsertOutcome = { id: string; outcome: "created" | "updated" };
 
@@ -57,6 +76,19 @@ export async function upsertUsersFromClerk(db: Executor, rows: readonly UserSync
 }
 
 /**
+ * One row per user, the newest by Clerk's `updated_at`. A batch upsert may not touch a row twice, and
+ * the older duplicate would lose to the stale guard anyway.
+ */
+export function newestPerUser(rows: readonly UserSyncRow[]): UserSyncRow[] {
+  const newest = new Map<string, UserSyncRow>();
+  for (const row of rows) {
+    const seen = newest.get(row.id);
+    if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
+  }
+  return [...newest.values()];
+}
+
+/**
  * Tombstones a user Clerk deleted: erases the personal data, keeps the id with `deleted_at` set.
  * The row stays so that a `user.updated` delivered late cannot bring the user back (see
  * upsertUsersFromClerk). App-owned fields are personal too, and go as well. A delete for a user we
@@ -69,38 +101,46 @@ export async function markUserDeleted(db: Executor, id: string): Promise<boolean
   return tombstoned.length > 0;
 }
 
-/** markUserDeleted for many users in one statement; returns the ids that were not already tombstoned. */
+/**
+ * markUserDeleted for many users; returns the ids that were not already tombstoned. The users'
+ * memberships are tombstoned in the same transaction, and a membership arriving later is written as a
+ * tombstone (see upsertMembershipsFromClerk).
+ */
 export async function markUsersDeleted(db: Executor, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const deletedAt = new Date();
-  const rows = await db
-    .insertInto("users")
-    .values([...new Set(ids)].map((id) => ({ id, public_metadata: "{}", deleted_at: deletedAt, synced_at: deletedAt })))
-    .onConflict((oc) =>
-      oc
-        .column("id")
-        .doUpdateSet({
-          email: null,
-          username: null,
-          first_name: null,
-          last_name: null,
-          image_url: null,
-          public_metadata: "{}",
-          last_sign_in_at: null,
-          clerk_created_at: null,
-          clerk_updated_at: null,
-          display_name: null,
-          bio: null,
-          deleted_at: (eb) => eb.ref("excluded.deleted_at"),
-          synced_at: (eb) => eb.ref("excluded.synced_at"),
-          updated_at: sql`now()`,
-        })
-        // A second delete changes nothing: the first deletion time is the true one.
-        .where("users.deleted_at", "is", null),
-    )
-    .returning("id")
-    .execute();
-  return rows.map((row) => row.id);
+  const unique = [...new Set(ids)];
+  return withSyncLocks(db, { userIds: unique }, async (trx) => {
+    const deletedAt = new Date();
+    const rows = await trx
+      .insertInto("users")
+      .values(unique.map((id) => ({ id, public_metadata: "{}", deleted_at: deletedAt, synced_at: deletedAt })))
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            email: null,
+            username: null,
+            first_name: null,
+            last_name: null,
+            image_url: null,
+            public_metadata: "{}",
+            last_sign_in_at: null,
+            clerk_created_at: null,
+            clerk_updated_at: null,
+            display_name: null,
+            bio: null,
+            deleted_at: (eb) => eb.ref("excluded.deleted_at"),
+            synced_at: (eb) => eb.ref("excluded.synced_at"),
+            updated_at: sql`now()`,
+          })
+          // A second delete changes nothing: the first deletion time is the true one.
+          .where("users.deleted_at", "is", null),
+      )
+      .returning("id")
+      .execute();
+    await tombstoneMembershipsOf(trx, { userIds: unique });
+    return rows.map((row) => row.id);
+  });
 }
 
 export type ProfileUpdate = { display_name?: string | null; bio?: string | null };

@@ -2,8 +2,16 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
 import type { TombstoneLimit } from "../reconcile/tombstone-limit.ts";
+import {
+  createTombstoneClerkMembershipFunction,
+  createUpsertClerkMembershipFunction,
+} from "../sync/memberships/membership-functions.ts";
+import {
+  createTombstoneClerkOrganizationFunction,
+  createUpsertClerkOrganizationFunction,
+} from "../sync/organizations/organization-functions.ts";
+import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "../sync/users/user-functions.ts";
 import { createReconcileUsersFunction } from "./reconcile-users.ts";
-import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./sync-clerk-user.ts";
 
 export type FunctionDeps = {
   db: Db;
@@ -17,16 +25,17 @@ export type FunctionDeps = {
 
 /** Every Inngest function this app serves, bound to its dependencies. */
 export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
-  const sync = [createUpsertClerkUserFunction(inngest, deps), createTombstoneClerkUserFunction(inngest, deps)];
+  const sync = [
+    createUpsertClerkUserFunction(inngest, deps),
+    createTombstoneClerkUserFunction(inngest, deps),
+    createUpsertClerkOrganizationFunction(inngest, deps),
+    createTombstoneClerkOrganizationFunction(inngest, deps),
+    createUpsertClerkMembershipFunction(inngest, deps),
+    createTombstoneClerkMembershipFunction(inngest, deps),
+  ];
   if (!deps.clerk) return sync;
   const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };
   return [...sync, createReconcileUsersFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
 }
 
 export { DEFAULT_RECONCILE_CRON } from "./reconcile-users.ts";
-export {
-  createTombstoneClerkUserFunction,
-  createUpsertClerkUserFunction,
-  type TombstoneResult,
-  type UpsertResult,
-} from "./sync-clerk-user.ts";

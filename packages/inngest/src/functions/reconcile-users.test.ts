@@ -2,20 +2,21 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
   findUserById,
   startReconciliationRun,
   upsertUsersFromClerk,
-  userSyncRowFromClerk,
 } from "@repo/db/users";
 import { RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../client.ts";
 import { ClerkRateLimitedError } from "../reconcile/clerk-user-list.ts";
+import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
 import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
+import { clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../testing/run-function.ts";
 import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
 

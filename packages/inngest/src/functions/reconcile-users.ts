@@ -10,8 +10,8 @@ import {
 } from "@repo/db/users";
 import { cron, RetryAfterError } from "inngest";
 import type { InngestClient } from "../client.ts";
-import { usersReconcileRequested } from "../events.ts";
 import { CLERK_PAGE_SIZE, ClerkRateLimitedError } from "../reconcile/clerk-user-list.ts";
+import { usersReconcileRequested } from "../reconcile/events.ts";
 import { checkTombstoneLimit, reconcilePage, tombstoneUnlistedBatch } from "../reconcile/reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "../reconcile/tombstone-limit.ts";
 

@@ -6,10 +6,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDb, type Db } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
-import { clerkUserJson, openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
-import { findLatestReconciliationRun, upsertUsersFromClerk, userSyncRowFromClerk } from "@repo/db/users";
+import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { findLatestReconciliationRun, upsertUsersFromClerk } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
 import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
+import { clerkUserJson } from "../testing/clerk-fixtures.ts";
 
 const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -1,6 +1,8 @@
 import type { ClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import { type ClerkUserJson, clerkUserJsonSchema, describeIssues, type SkippedUser } from "@repo/db/users";
+import type { SkippedUser } from "@repo/db/users";
+import { describeIssues } from "../sync/clerk-values.ts";
+import { type ClerkUserJson, clerkUserJsonSchema } from "../sync/users/clerk-user.ts";
 
 /** Clerk's largest page. */
 export const CLERK_PAGE_SIZE = 500;

@@ -10,8 +10,8 @@ import {
   type TombstoneCheck,
   type UpsertOutcome,
   upsertUsersFromClerk,
-  userSyncRowFromClerk,
 } from "@repo/db/users";
+import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
 import {
   CLERK_ID_FILTER_LIMIT,
   CLERK_PAGE_SIZE,

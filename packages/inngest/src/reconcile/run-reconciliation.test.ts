@@ -1,23 +1,17 @@
 import { createClerkClient } from "@clerk/backend";
-import {
-  clerkUserJson,
-  countUsers,
-  openTestDatabase,
-  type TestDatabase,
-  testDatabaseKinds,
-  truncateAll,
-} from "@repo/db/testing";
+import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
   findUserById,
   ReconciliationAlreadyRunningError,
   startReconciliationRun,
   upsertUsersFromClerk,
-  userSyncRowFromClerk,
 } from "@repo/db/users";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
 import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
+import { clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API on %s", (kind) => {

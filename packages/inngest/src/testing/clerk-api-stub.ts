@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ClerkUserJson } from "@repo/db/users";
+import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 
 /**
  * A loopback stand-in for the slice of Clerk's Backend API this app calls, reached through the Clerk

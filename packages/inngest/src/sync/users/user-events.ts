@@ -1,17 +1,16 @@
+import { eventType } from "inngest";
+import { describeIssues, type ParseResult } from "../clerk-values.ts";
 import {
   type ClerkDeletedUser,
   type ClerkUserJson,
   clerkDeletedUserSchema,
   clerkUserJsonSchema,
-  describeIssues,
-} from "@repo/db/users";
-import { eventType } from "inngest";
-import { z } from "zod";
+} from "./clerk-user.ts";
 
 /**
  * Clerk's user webhooks, forwarded to Inngest as `clerk/<type>`, the names Clerk's own Inngest
  * transformation template uses. Our webhook sends only the fields the functions read (see
- * minimizeClerkUser); Inngest's own Clerk integration sends Clerk's whole `data`, and the schemas
+ * reduceClerkUser); Inngest's own Clerk integration sends Clerk's whole `data`, and the schemas
  * accept both. Inngest validates each event against its schema before our handler runs: an event that
  * cannot be a user fails at once (NonRetriableError) with the offending field named, and writes nothing.
  */
@@ -19,16 +18,7 @@ export const clerkUserCreated = eventType("clerk/user.created", { schema: clerkU
 export const clerkUserUpdated = eventType("clerk/user.updated", { schema: clerkUserJsonSchema });
 export const clerkUserDeleted = eventType("clerk/user.deleted", { schema: clerkDeletedUserSchema });
 
-/**
- * Asks for a reconciliation of the users table against Clerk's Backend API now, not at the next cron.
- * `allowMassTombstone: true` lets this one run tombstone more users than the limit allows, after a
- * run stopped for it and the deletions in Clerk turned out to be real.
- */
-export const usersReconcileRequested = eventType("app/users.reconcile.requested", {
-  schema: z.object({ reason: z.string().optional(), allowMassTombstone: z.boolean().optional() }),
-});
-
-/** The Clerk webhook types we forward, by Clerk's name (`user.created`) */
+/** The user webhooks we forward, by Clerk's name (`user.created`). */
 export const clerkUserEventTypes = {
   "user.created": clerkUserCreated,
   "user.updated": clerkUserUpdated,
@@ -37,20 +27,14 @@ export const clerkUserEventTypes = {
 
 export type ClerkUserWebhookType = keyof typeof clerkUserEventTypes;
 
-export function isForwardedClerkEvent(type: string): type is ClerkUserWebhookType {
-  return Object.hasOwn(clerkUserEventTypes, type);
-}
-
-type ClerkEventData = ClerkUserJson | ClerkDeletedUser;
-
 /**
- * Validates the `data` of a Clerk webhook we forward, and reduces it to what the functions read: the
- * one place the webhook decides what reaches Inngest.
+ * Validates the `data` of a user webhook we forward, and reduces it to what the functions read: the
+ * one place the webhook decides what of a user reaches Inngest.
  */
-export function parseClerkEventData(
+export function parseClerkUserEventData(
   type: ClerkUserWebhookType,
   data: unknown,
-): { success: true; data: ClerkEventData } | { success: false; reason: string } {
+): ParseResult<ClerkUserJson | ClerkDeletedUser> {
   if (type === "user.deleted") {
     const deleted = clerkDeletedUserSchema.safeParse(data);
     if (!deleted.success) return { success: false, reason: describeIssues(deleted.error.issues) };
@@ -58,7 +42,7 @@ export function parseClerkEventData(
   }
   const user = clerkUserJsonSchema.safeParse(data);
   if (!user.success) return { success: false, reason: describeIssues(user.error.issues) };
-  return { success: true, data: minimizeClerkUser(user.data) };
+  return { success: true, data: reduceClerkUser(user.data) };
 }
 
 /**
@@ -70,7 +54,7 @@ export function parseClerkEventData(
  * wallets, passkeys, and whatever Clerk adds next. A field the sync starts reading must be added here.
  * The result is still a valid Clerk user, so the same functions handle it and Clerk's whole object.
  */
-function minimizeClerkUser(user: ClerkUserJson): ClerkUserJson {
+function reduceClerkUser(user: ClerkUserJson): ClerkUserJson {
   const primary = user.email_addresses.find((address) => address.id === user.primary_email_address_id);
   return {
     id: user.id,

@@ -1,4 +1,6 @@
-import type { ClerkUserJson } from "../users/clerk-user.ts";
+import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
+import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
+import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 
 let counter = 0;
 
@@ -75,6 +77,69 @@ export function clerkUserJson(overrides: Partial<ClerkUserJson> & { id?: string 
     mfa_disabled_at: null,
     legal_accepted_at: null,
     profile_image_url: "https://www.gravatar.com/avatar?d=mp",
+    ...overrides,
+  };
+}
+
+/**
+ * An organization as Clerk's webhooks and Backend API send it: every field of `OrganizationJSON`, not
+ * just the few this app reads.
+ */
+export function clerkOrganizationJson(
+  overrides: Partial<ClerkOrganizationJson> & { id?: string } = {},
+): ClerkOrganizationJson {
+  counter += 1;
+  const createdAt = 1_767_225_600_000 + counter * 1000;
+  return {
+    object: "organization",
+    id: overrides.id ?? `org_2${String(counter).padStart(6, "0")}TestFixtureAbCdEf`,
+    name: `Analytical Engines ${counter}`,
+    slug: `analytical-engines-${counter}`,
+    image_url: "https://img.clerk.com/eyJ0eXBlIjoib3JnYW5pemF0aW9uIn0",
+    has_image: false,
+    members_count: 1,
+    pending_invitations_count: 0,
+    max_allowed_memberships: 5,
+    admin_delete_enabled: true,
+    public_metadata: { tier: "team" },
+    private_metadata: { stripeCustomerId: "cus_ORG_PRIVATE" },
+    created_by: "user_2creatorOfTheOrganization",
+    created_at: createdAt,
+    updated_at: createdAt,
+    ...overrides,
+  };
+}
+
+/**
+ * A membership as Clerk's webhooks send it (`OrganizationMembershipJSON`, every field), of
+ * `organization` for the Clerk user `user`.
+ */
+export function clerkMembershipJson(
+  organization: ClerkOrganizationJson,
+  user: Pick<ClerkUserJson, "id" | "first_name" | "last_name" | "image_url"> & { identifier?: string },
+  overrides: Partial<ClerkMembershipJson> & { id?: string } = {},
+): ClerkMembershipJson {
+  counter += 1;
+  const createdAt = 1_767_225_600_000 + counter * 1000;
+  return {
+    object: "organization_membership",
+    id: overrides.id ?? `orgmem_2${String(counter).padStart(6, "0")}TestFixtureAbCd`,
+    role: "org:member",
+    role_name: "Member",
+    permissions: ["org:sys_profile:read", "org:sys_memberships:read"],
+    public_metadata: { seat: "standard" },
+    private_metadata: { internalNote: "MEMBERSHIP-PRIVATE" },
+    created_at: createdAt,
+    updated_at: createdAt,
+    organization,
+    public_user_data: {
+      user_id: user.id,
+      identifier: user.identifier ?? `member-${counter}@example.org`,
+      first_name: user.first_name ?? null,
+      last_name: user.last_name ?? null,
+      image_url: user.image_url ?? "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9",
+      has_image: false,
+    },
     ...overrides,
   };
 }

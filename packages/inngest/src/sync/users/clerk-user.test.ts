@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { clerkUserJson } from "../testing/clerk-fixtures.ts";
-import { clerkUserJsonSchema, newestPerUser, parseClerkUser, userSyncRowFromClerk } from "./clerk-user.ts";
+import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import { clerkUserJsonSchema, parseClerkUser } from "./clerk-user.ts";
+import { userSyncRowFromClerk } from "./user-row.ts";
 
 describe("userSyncRowFromClerk", () => {
   it("takes the primary email by primary_email_address_id, not the first in the list", () => {
@@ -68,15 +69,5 @@ describe("clerkUserJsonSchema", () => {
   it("accepts text Postgres can store, emoji (surrogate pairs) included", () => {
     const user = clerkUserJson({ first_name: "Ada \u{1F680}", public_metadata: { "\u{1F600}": ["\u00e9"] } });
     expect(parseClerkUser(user).first_name).toBe("Ada \u{1F680}");
-  });
-});
-
-describe("newestPerUser", () => {
-  it("keeps the newest version of each user", () => {
-    const base = clerkUserJson();
-    const older = userSyncRowFromClerk({ ...base, first_name: "Old", updated_at: base.updated_at });
-    const newer = userSyncRowFromClerk({ ...base, first_name: "New", updated_at: base.updated_at + 5 });
-    const other = userSyncRowFromClerk(clerkUserJson());
-    expect(newestPerUser([newer, other, older]).map((r) => r.first_name)).toEqual(["New", other.first_name]);
   });
 });

@@ -1,0 +1,12 @@
+export type { OrganizationMembership } from "../schema.ts";
+export {
+  findLiveMembers,
+  findMembershipById,
+  type LiveMember,
+  type MembershipRef,
+  type MembershipSyncRow,
+  type MembershipUpsertOutcome,
+  markMembershipDeleted,
+  markMembershipsDeleted,
+  upsertMembershipsFromClerk,
+} from "./repository.ts";

@@ -1,0 +1,11 @@
+export type { Organization } from "../schema.ts";
+export type { UpsertOutcome } from "../users/repository.ts";
+export {
+  findOrganizationById,
+  markOrganizationDeleted,
+  markOrganizationsDeleted,
+  type OrganizationProfileUpdate,
+  type OrganizationSyncRow,
+  updateOrganizationProfile,
+  upsertOrganizationsFromClerk,
+} from "./repository.ts";

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { clerkId, describeIssues, epochMillis, storableString } from "../clerk-values.ts";
+import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
+
+/**
+ * Clerk's `OrganizationMembershipPublicUserDataJSON`: who the member is, as Clerk shows them to the
+ * organization. `identifier` is the user's email address, username or phone number.
+ */
+export const clerkMembershipPublicUserDataSchema = z.looseObject({
+  user_id: clerkId,
+  identifier: storableString.nullish(),
+  first_name: storableString.nullish(),
+  last_name: storableString.nullish(),
+  image_url: storableString.nullish(),
+});
+
+/**
+ * Clerk's `OrganizationMembershipJSON`: the `data` of every `organizationMembership.*` webhook, the
+ * delete included (Clerk sends the whole membership then too), and `raw` on the Backend API's
+ * OrganizationMembership. The one parser of a Clerk membership, for the webhook, the functions and
+ * reconciliation. It embeds the whole organization, parsed by the organization's own parser.
+ */
+export const clerkMembershipJsonSchema = z.looseObject({
+  id: clerkId,
+  object: z.literal("organization_membership").optional(),
+  // A role key such as `org:admin`.
+  role: storableString.min(1),
+  created_at: epochMillis,
+  updated_at: epochMillis,
+  organization: clerkOrganizationJsonSchema,
+  public_user_data: clerkMembershipPublicUserDataSchema,
+});
+
+export type ClerkMembershipJson = z.infer<typeof clerkMembershipJsonSchema>;
+
+/** Parses an unknown value as a Clerk membership, with an error that names the offending field. */
+export function parseClerkMembership(value: unknown): ClerkMembershipJson {
+  const result = clerkMembershipJsonSchema.safeParse(value);
+  if (!result.success) throw new Error(`Invalid Clerk membership: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}

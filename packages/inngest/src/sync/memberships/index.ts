@@ -1,0 +1,21 @@
+export {
+  type ClerkMembershipJson,
+  clerkMembershipJsonSchema,
+  clerkMembershipPublicUserDataSchema,
+  parseClerkMembership,
+} from "./clerk-membership.ts";
+export {
+  type ClerkMembershipWebhookType,
+  clerkMembershipCreated,
+  clerkMembershipDeleted,
+  clerkMembershipEventTypes,
+  clerkMembershipUpdated,
+  parseClerkMembershipEventData,
+} from "./membership-events.ts";
+export {
+  createTombstoneClerkMembershipFunction,
+  createUpsertClerkMembershipFunction,
+  type MembershipTombstoneResult,
+  type MembershipUpsertResult,
+} from "./membership-functions.ts";
+export { membershipRefFromClerk, membershipSyncRowFromClerk } from "./membership-row.ts";

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { clerkId, describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
+
+/**
+ * Clerk's `OrganizationJSON` (the `data` of `organization.created` / `organization.updated` webhooks,
+ * the `organization` inside every membership, and `raw` on the Backend API's Organization) as far as
+ * this app reads it: the one parser of a Clerk organization, for the webhook, the Inngest functions,
+ * the just-in-time lookup and reconciliation alike. Unknown fields pass through untouched, so Clerk's
+ * whole object and the webhook's reduced one both parse.
+ */
+export const clerkOrganizationJsonSchema = z.looseObject({
+  id: clerkId,
+  object: z.literal("organization").optional(),
+  name: storableString,
+  // Null when the instance has organization slugs turned off.
+  slug: storableString.nullish(),
+  image_url: storableString.nullish(),
+  public_metadata: storableMetadata.nullish(),
+  created_at: epochMillis,
+  updated_at: epochMillis,
+});
+
+export type ClerkOrganizationJson = z.infer<typeof clerkOrganizationJsonSchema>;
+
+/** The `data` of Clerk's `organization.deleted` webhook: `{ id, object: "organization", deleted: true }`. */
+export const clerkDeletedOrganizationSchema = z.looseObject({
+  id: clerkId,
+  object: z.literal("organization").optional(),
+  deleted: z.literal(true),
+});
+
+export type ClerkDeletedOrganization = z.infer<typeof clerkDeletedOrganizationSchema>;
+
+/** Parses an unknown value as a Clerk organization, with an error that names the offending field. */
+export function parseClerkOrganization(value: unknown): ClerkOrganizationJson {
+  const result = clerkOrganizationJsonSchema.safeParse(value);
+  if (!result.success) throw new Error(`Invalid Clerk organization: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { clerkId, describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
+
+/**
+ * Clerk's `UserJSON` (the `data` of `user.created` / `user.updated` webhooks, and `raw` on the Backend
+ * API's User) as far as this app reads it: the one parser of a Clerk user, used by the webhook, the
+ * Inngest functions, the just-in-time lookup and reconciliation alike. Unknown fields pass through
+ * untouched: Clerk adds fields often, and a new one must never make a valid event fail.
+ *
+ * Clerk sends null for absent values; `nullish` also accepts a field left out.
+ */
+
+/** An email address is indexed: at most 254 characters in practice, and far below Postgres' index bound. */
+const emailAddress = storableString.min(1).max(320);
+
+export const clerkEmailAddressSchema = z.looseObject({
+  id: clerkId,
+  email_address: emailAddress,
+});
+
+export const clerkUserJsonSchema = z
+  .looseObject({
+    id: clerkId,
+    object: z.literal("user").optional(),
+    email_addresses: z.array(clerkEmailAddressSchema),
+    primary_email_address_id: storableString.nullish(),
+    username: storableString.nullish(),
+    first_name: storableString.nullish(),
+    last_name: storableString.nullish(),
+    image_url: storableString.nullish(),
+    public_metadata: storableMetadata.nullish(),
+    created_at: epochMillis,
+    updated_at: epochMillis,
+    last_sign_in_at: epochMillis.nullish(),
+  })
+  .superRefine((user, ctx) => {
+    const primaryId = user.primary_email_address_id;
+    if (primaryId && !user.email_addresses.some((address) => address.id === primaryId)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["primary_email_address_id"],
+        message: `names ${primaryId}, which is not in email_addresses`,
+      });
+    }
+  });
+
+export type ClerkUserJson = z.infer<typeof clerkUserJsonSchema>;
+
+/** The `data` of Clerk's `user.deleted` webhook: `{ id, object: "user", deleted: true }`. */
+export const clerkDeletedUserSchema = z.looseObject({
+  id: clerkId,
+  object: z.literal("user").optional(),
+  deleted: z.literal(true),
+});
+
+export type ClerkDeletedUser = z.infer<typeof clerkDeletedUserSchema>;
+
+/** Parses an unknown value as a Clerk user, with an error that names the offending field. */
+export function parseClerkUser(value: unknown): ClerkUserJson {
+  const result = clerkUserJsonSchema.safeParse(value);
+  if (!result.success) throw new Error(`Invalid Clerk user: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}
+
+/** The address Clerk marks primary. Not `email_addresses[0]`: Clerk does not order the list that way. */
+export function primaryEmailOf(user: Pick<ClerkUserJson, "email_addresses" | "primary_email_address_id">) {
+  if (!user.primary_email_address_id) return null;
+  return user.email_addresses.find((a) => a.id === user.primary_email_address_id)?.email_address ?? null;
+}
