@@ -13,6 +13,7 @@ import { healthHandler } from "./http/health.ts";
 import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
+import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -30,7 +31,7 @@ export type AppDeps = {
   logger: Logger;
   /** Absent when Clerk is not configured yet: every request is then signed out. */
   clerkAuth: ClerkAuthConfig | undefined;
-  /** For looking up users the webhook has not delivered yet; needs CLERK_SECRET_KEY. */
+  /** For looking up users and organizations the webhook has not delivered yet; needs CLERK_SECRET_KEY. */
   clerkClient: ClerkClient | undefined;
   /** The bound on such a lookup (default CLERK_LOOKUP_TIMEOUT_MS). */
   clerkLookupTimeoutMs?: number | undefined;
@@ -89,11 +90,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const users = createUserDirectory({
-    db: deps.db,
-    clerk: deps.clerkClient,
-    clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs,
-  });
+  const clerkLookup = { db: deps.db, clerk: deps.clerkClient, clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs };
+  const users = createUserDirectory(clerkLookup);
+  const organizations = createOrganizationDirectory(clerkLookup);
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
@@ -106,7 +105,10 @@ export function createApp(deps: AppDeps): Express {
       maxBodySize: TRPC_MAX_BODY_BYTES,
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: ({ res }) =>
-        createInnerContext({ db: deps.db, users, exposeErrorDetails: deps.exposeErrorDetails }, authStateOf(res)),
+        createInnerContext(
+          { db: deps.db, users, organizations, exposeErrorDetails: deps.exposeErrorDetails },
+          authStateOf(res),
+        ),
       // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
       // the details go: its caller gets a generic message (trpc.ts).
       onError: ({ error, path }) => {

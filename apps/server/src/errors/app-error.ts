@@ -14,7 +14,11 @@ export type AppErrorCode =
   /** The procedure works on the active organization, and the session has none. */
   | "organization_required"
   /** The caller's role or permissions in the active organization do not allow this. */
-  | "organization_permission_required";
+  | "organization_permission_required"
+  /** The session's active organization was deleted in Clerk; only a tombstone is left. */
+  | "organization_deleted"
+  /** Clerk has no organization with the session's active organization id. */
+  | "organization_not_in_clerk";
 
 export class AppError extends Error {
   override name = "AppError";

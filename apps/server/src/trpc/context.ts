@@ -1,6 +1,7 @@
 import type { SignedInAuthObject } from "@clerk/backend/internal";
 import type { ActClaim } from "@clerk/shared/types";
 import type { Db } from "@repo/db/client";
+import type { OrganizationDirectory } from "../organizations/organization-directory.ts";
 import type { UserDirectory } from "../users/user-directory.ts";
 
 /**
@@ -62,6 +63,7 @@ export function authStateFromClerk(auth: SignedInAuthObject): AuthState {
 export type ContextDeps = {
   db: Db;
   users: UserDirectory;
+  organizations: OrganizationDirectory;
   /** Show callers what failed inside the server (messages, stacks); only development sets it. */
   exposeErrorDetails?: boolean;
 };
@@ -71,7 +73,13 @@ export type ContextDeps = {
  * the request in app.ts.
  */
 export function createInnerContext(deps: ContextDeps, auth: AuthState) {
-  return { db: deps.db, users: deps.users, auth, exposeErrorDetails: deps.exposeErrorDetails ?? false };
+  return {
+    db: deps.db,
+    users: deps.users,
+    organizations: deps.organizations,
+    auth,
+    exposeErrorDetails: deps.exposeErrorDetails ?? false,
+  };
 }
 
 export type Context = ReturnType<typeof createInnerContext>;

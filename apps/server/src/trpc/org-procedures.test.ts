@@ -5,6 +5,7 @@ import express from "express";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authStateOf, clerkAuthMiddleware } from "../auth/clerk-auth.ts";
 import { VerifiedSessionCache } from "../auth/verified-session-cache.ts";
+import { createOrganizationDirectory } from "../organizations/organization-directory.ts";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
 import { TEST_WEB_ORIGIN, testClerkAuthConfig } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
@@ -56,12 +57,13 @@ describe("organization procedures over HTTP, with Clerk's verification in front"
   beforeAll(async () => {
     t = await openTestDatabase("pglite");
     const users = createUserDirectory({ db: t.db, clerk: undefined });
+    const organizations = createOrganizationDirectory({ db: t.db, clerk: undefined });
     const app = express().use(
       "/api/trpc",
       clerkAuthMiddleware(testClerkAuthConfig(clerk, { sessionCache: cache })),
       createExpressMiddleware({
         router: testRouter,
-        createContext: ({ res }) => createInnerContext({ db: t.db, users }, authStateOf(res)),
+        createContext: ({ res }) => createInnerContext({ db: t.db, users, organizations }, authStateOf(res)),
       }),
     );
     const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {

@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "../auth/auth-router.ts";
+import { organizationRouter } from "../organizations/organization-router.ts";
 import { syncRouter } from "../sync/sync-router.ts";
 import { userRouter } from "../users/user-router.ts";
 import { router } from "./trpc.ts";
@@ -7,6 +8,7 @@ import { router } from "./trpc.ts";
 export const appRouter = router({
   auth: authRouter,
   user: userRouter,
+  org: organizationRouter,
   sync: syncRouter,
 });
 

@@ -13,6 +13,8 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   clerk_unavailable: "BAD_GATEWAY",
   organization_required: "FORBIDDEN",
   organization_permission_required: "FORBIDDEN",
+  organization_deleted: "FORBIDDEN",
+  organization_not_in_clerk: "NOT_FOUND",
 };
 
 const t = initTRPC.context<Context>().create({

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
 import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 
 /**
@@ -9,6 +10,8 @@ import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 export type ClerkApiStub = {
   url: string;
   users: Map<string, ClerkUserJson>;
+  /** Organizations Clerk has, by id (GET /v1/organizations/:id). */
+  organizations: Map<string, ClerkOrganizationJson>;
   requests: string[];
   /**
    * Makes `count` requests fail with this status (a 429 carries Retry-After: retryAfterSeconds), starting
@@ -33,6 +36,7 @@ export type ClerkApiStub = {
 
 export async function startClerkApiStub(): Promise<ClerkApiStub> {
   const users = new Map<string, ClerkUserJson>();
+  const organizations = new Map<string, ClerkOrganizationJson>();
   const requests: string[] = [];
   const hiddenFromList = new Set<string>();
   let failures = { skip: 0, remaining: 0, status: 500, retryAfter: undefined as number | undefined };
@@ -59,6 +63,7 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
       const user = users.get(decodeURIComponent(userMatch[1] ?? ""));
       return user ? sendJson(res, 200, user) : sendError(res, 404, "resource_not_found");
     }
+    if (answerOrganizationById(req, url, res, organizations)) return;
     if (req.method === "GET" && url.pathname === "/v1/users") {
       const limit = Number(url.searchParams.get("limit") ?? 10);
       const offset = Number(url.searchParams.get("offset") ?? 0);
@@ -76,6 +81,7 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
   const stub: ClerkApiStub = {
     url: "",
     users,
+    organizations,
     requests,
     hiddenFromList,
     onRequest: undefined,
@@ -92,6 +98,24 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return stub;
+}
+
+/**
+ * GET /v1/organizations/:id, as the Backend API's getOrganization({ organizationId }) calls it: the
+ * organization, or Clerk's 404. Returns false for any other request.
+ */
+function answerOrganizationById(
+  req: IncomingMessage,
+  url: URL,
+  res: ServerResponse,
+  organizations: Map<string, ClerkOrganizationJson>,
+): boolean {
+  const match = url.pathname.match(/^\/v1\/organizations\/([^/]+)$/);
+  if (req.method !== "GET" || !match) return false;
+  const organization = organizations.get(decodeURIComponent(match[1] ?? ""));
+  if (organization) sendJson(res, 200, organization);
+  else sendError(res, 404, "resource_not_found");
+  return true;
 }
 
 function compareBy(orderBy: string, a: ClerkUserJson, b: ClerkUserJson): number {
