@@ -1,8 +1,14 @@
 import { useAuth } from "@clerk/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
-import { createTrpcClient, trpc } from "./api/trpc.ts";
+import { lazy, type MouseEvent, type ReactNode, Suspense, useEffect, useState } from "react";
+import { createTrpcClient, retryWhenUnreachable, trpc } from "./api/trpc.ts";
+import { ActingAsBanner } from "./profile/ActingAsBanner.tsx";
 import { ProfilePage } from "./profile/ProfilePage.tsx";
+
+// The organization page is a chunk of its own, fetched when someone opens it.
+const OrganizationPage = lazy(() => import("./organization/OrganizationPage.tsx"));
+
+const ORGANIZATION_PATH = "/organization";
 
 /**
  * Everything only a signed-in person sees, loaded as its own chunk (App.tsx imports it lazily): the
@@ -11,9 +17,85 @@ import { ProfilePage } from "./profile/ProfilePage.tsx";
 export default function SignedInApp() {
   return (
     <ApiProviders>
-      <ProfilePage />
+      <SignedInPages />
     </ApiProviders>
   );
+}
+
+/**
+ * The impersonation banner above every page, the page links while an organization is active, and the
+ * page the address names (the server answers every page address with the app).
+ */
+function SignedInPages() {
+  const { orgId } = useAuth();
+  const [path, navigate] = useLocationPath();
+  const showsOrganization = Boolean(orgId) && path === ORGANIZATION_PATH;
+  return (
+    <>
+      <div className="page-chrome">
+        <ImpersonationBanner />
+        {orgId ? (
+          <nav className="page-nav" aria-label="Pages">
+            <PageLink href="/" isCurrent={!showsOrganization} navigate={navigate}>
+              Profile
+            </PageLink>
+            <PageLink href={ORGANIZATION_PATH} isCurrent={showsOrganization} navigate={navigate}>
+              Organization
+            </PageLink>
+          </nav>
+        ) : null}
+      </div>
+      {showsOrganization ? (
+        <Suspense
+          fallback={
+            <main className="page" aria-busy="true">
+              <p className="muted">Loading…</p>
+            </main>
+          }
+        >
+          <OrganizationPage />
+        </Suspense>
+      ) : (
+        <ProfilePage />
+      )}
+    </>
+  );
+}
+
+/** While someone acts as the user (Clerk's impersonation, as `user.me` reports it), on every page. */
+function ImpersonationBanner() {
+  const me = trpc.user.me.useQuery(undefined, { retry: retryWhenUnreachable });
+  const actor = me.data?.actor;
+  return actor && me.data ? <ActingAsBanner actor={actor} profile={me.data.profile} /> : null;
+}
+
+function PageLink(props: { href: string; isCurrent: boolean; navigate: (path: string) => void; children: ReactNode }) {
+  function follow(event: MouseEvent<HTMLAnchorElement>) {
+    // A modified click (new tab, new window) is the browser's to handle.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    props.navigate(props.href);
+  }
+  return (
+    <a href={props.href} aria-current={props.isCurrent ? "page" : undefined} onClick={follow}>
+      {props.children}
+    </a>
+  );
+}
+
+/** The address's path, kept in step with the back and forward buttons; navigate() pushes a new entry. */
+function useLocationPath(): [string, (path: string) => void] {
+  const [path, setPath] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const onPopState = () => setPath(window.location.pathname);
+    window.addEventListener("popstate", onPopState);
+    return () => window.removeEventListener("popstate", onPopState);
+  }, []);
+  const navigate = (to: string) => {
+    if (to !== window.location.pathname) window.history.pushState(null, "", to);
+    setPath(to);
+  };
+  return [path, navigate];
 }
 
 /** tRPC and React Query for one signed-in user in one organization (App.tsx keys this by both). */

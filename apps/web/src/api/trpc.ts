@@ -12,6 +12,10 @@ export type CurrentUser = RouterOutputs["user"]["me"];
 export type Profile = RouterOutputs["user"]["updateProfile"];
 /** Who acts as the signed-in user through Clerk's impersonation. */
 export type Actor = NonNullable<CurrentUser["actor"]>;
+/** The session's active organization, from our database (`org.current`). */
+export type Organization = RouterOutputs["org"]["current"];
+/** A live member of the active organization (`org.members`). */
+export type Member = RouterOutputs["org"]["members"][number];
 
 /**
  * How every call reaches the server: calls made together share one request, at most as many as the
@@ -40,6 +44,11 @@ export type ApiProblem =
   | { kind: "unreachable" }
   | { kind: "invalid-input"; fieldErrors: Record<string, string[] | undefined> }
   | { kind: "other"; message: string };
+
+/** React Query's retry rule for our calls: a refusal (401, 403, 404) will not fix itself, a network blip might. */
+export function retryWhenUnreachable(failures: number, error: unknown): boolean {
+  return describeApiProblem(error).kind === "unreachable" && failures < 2;
+}
 
 /** What went wrong with a call, in the terms the page shows. */
 export function describeApiProblem(error: unknown): ApiProblem {

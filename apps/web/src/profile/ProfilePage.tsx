@@ -1,19 +1,15 @@
-import { describeApiProblem, trpc } from "../api/trpc.ts";
-import { ActingAsBanner } from "./ActingAsBanner.tsx";
+import { describeApiProblem, retryWhenUnreachable, trpc } from "../api/trpc.ts";
 import { ProblemState } from "./ProblemState.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { ProfileForm } from "./ProfileForm.tsx";
 
 /**
- * The signed-in page: the synced profile from `user.me`, the form for the app-owned fields, and a banner
- * while someone acts as the user (impersonation).
+ * The profile page: the synced profile from `user.me` and the form for the app-owned fields. (The
+ * impersonation banner is SignedInApp's, above every signed-in page.)
  */
 export function ProfilePage() {
   const utils = trpc.useUtils();
-  const me = trpc.user.me.useQuery(undefined, {
-    // A 401 or a deleted account will not fix itself by retrying; a network blip might.
-    retry: (failures, error) => describeApiProblem(error).kind === "unreachable" && failures < 2,
-  });
+  const me = trpc.user.me.useQuery(undefined, { retry: retryWhenUnreachable });
   const save = trpc.user.updateProfile.useMutation({
     onSuccess: (profile) => utils.user.me.setData(undefined, (current) => current && { ...current, profile }),
   });
@@ -33,11 +29,10 @@ export function ProfilePage() {
     );
   }
 
-  const { profile, actor } = me.data;
+  const { profile } = me.data;
   const problem = save.error ? describeApiProblem(save.error) : undefined;
   return (
     <main className="page">
-      {actor ? <ActingAsBanner actor={actor} profile={profile} /> : null}
       <ProfileCard profile={profile} />
       {problem && problem.kind !== "invalid-input" && problem.kind !== "other" ? (
         <ProblemState problem={problem} onRetry={() => save.reset()} />

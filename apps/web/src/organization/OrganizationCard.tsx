@@ -1,0 +1,23 @@
+import type { Organization } from "../api/trpc.ts";
+
+/** The active organization as our database has it: Clerk's name, slug and logo, and the app's description. */
+export function OrganizationCard({ organization }: { organization: Organization }) {
+  return (
+    <section className="card profile" aria-labelledby="organization-heading">
+      {organization.imageUrl ? (
+        <img className="avatar" src={organization.imageUrl} alt="" width={64} height={64} />
+      ) : null}
+      <div>
+        <h2 id="organization-heading">{organization.name}</h2>
+        <dl>
+          <dt>Slug</dt>
+          <dd data-testid="organization-slug">{organization.slug ?? "None"}</dd>
+          <dt>Description</dt>
+          <dd data-testid="organization-description" className="multiline">
+            {organization.description ?? "No description yet"}
+          </dd>
+        </dl>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { useAuth } from "@clerk/react";
+import { describeApiProblem, retryWhenUnreachable, trpc } from "../api/trpc.ts";
+import { ProblemState } from "../profile/ProblemState.tsx";
+import { MemberList } from "./MemberList.tsx";
+import { OrganizationCard } from "./OrganizationCard.tsx";
+import { OrganizationForm } from "./OrganizationForm.tsx";
+
+/**
+ * The active organization as our database has it (`org.current`), its members (`org.members`) and, for
+ * its admins, the form for the app-owned description. The form is hidden from members to spare them a
+ * refusal; the server refuses them whatever the page shows.
+ */
+export default function OrganizationPage() {
+  const { has } = useAuth();
+  const isAdmin = has?.({ role: "org:admin" }) ?? false;
+  const utils = trpc.useUtils();
+  const current = trpc.org.current.useQuery(undefined, { retry: retryWhenUnreachable });
+  const members = trpc.org.members.useQuery(undefined, { retry: retryWhenUnreachable });
+  const save = trpc.org.updateProfile.useMutation({
+    onSuccess: (organization) => utils.org.current.setData(undefined, organization),
+  });
+
+  if (current.isPending) {
+    return (
+      <main className="page" aria-busy="true">
+        <p className="muted">Loading your organization…</p>
+      </main>
+    );
+  }
+  if (current.isError) {
+    return (
+      <main className="page">
+        <ProblemState problem={describeApiProblem(current.error)} onRetry={() => void current.refetch()} />
+      </main>
+    );
+  }
+
+  const organization = current.data;
+  const problem = save.error ? describeApiProblem(save.error) : undefined;
+  return (
+    <main className="page">
+      <OrganizationCard organization={organization} />
+      {members.isError ? (
+        <ProblemState problem={describeApiProblem(members.error)} onRetry={() => void members.refetch()} />
+      ) : (
+        <MemberList members={members.data} />
+      )}
+      {isAdmin ? (
+        <OrganizationForm
+          key={organization.id}
+          organization={organization}
+          isSaving={save.isPending}
+          onSave={(values) => save.mutate(values)}
+          fieldErrors={problem?.kind === "invalid-input" ? problem.fieldErrors : undefined}
+          formError={problem && problem.kind !== "invalid-input" ? describeSaveProblem(problem) : undefined}
+          savedAt={save.isSuccess ? new Date(save.submittedAt) : undefined}
+        />
+      ) : (
+        <p className="muted" data-testid="admins-only">
+          Only this organization's admins can change its description.
+        </p>
+      )}
+    </main>
+  );
+}
+
+function describeSaveProblem(problem: ReturnType<typeof describeApiProblem>): string {
+  switch (problem.kind) {
+    case "unauthorized":
+      return "Your session has expired: sign in again.";
+    case "unreachable":
+      return "Can't reach the server: check your connection and try again.";
+    case "other":
+      return problem.message;
+    default:
+      return "The server refused the change.";
+  }
+}
