@@ -1,6 +1,10 @@
 // @vitest-environment node
+import { upsertMembershipsFromClerk } from "@repo/db/memberships";
+import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
-import { clerkUserJson } from "@repo/inngest/testing";
+import { membershipSyncRowFromClerk } from "@repo/inngest/sync/memberships";
+import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/inngest/testing";
 import {
   type ClerkApiStub,
   createTestClerkInstance,
@@ -18,6 +22,9 @@ import { type ClerkFrontendStandIn, standInForClerkFrontend, type TokenRequest }
 
 const clerk = createTestClerkInstance();
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
+
+const AVATAR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><circle cx=".5" cy=".5" r=".5" fill="#9a9aa6"/></svg>';
 
 const acme = { id: "org_2AcmeTestFixture00000000000", name: "Acme Inc", slug: "acme" };
 const globex = { id: "org_2GlobexTestFixture000000000", name: "Globex Corporation", slug: "globex" };
@@ -46,6 +53,17 @@ describe.runIf(hasChromium)("organizations in Chromium, against the production b
   /** The bearer token of every tRPC request the page made, in order. */
   const apiTokens: string[] = [];
   const pageErrors: string[] = [];
+  /**
+   * Set while someone impersonates the user: Clerk then puts an `act` claim naming them in every token
+   * of the session, which is what the server (and so user.me, and the banner) goes by.
+   */
+  let impersonatorId: string | undefined;
+  // Clerk's side of the two organizations. Acme's webhook has not arrived: the server fetches it from
+  // the Backend API (the stub) just in time. Globex is synced. The memberships are, for both.
+  const acmeInClerk = clerkOrganizationJson({ ...acme, image_url: null });
+  const globexInClerk = clerkOrganizationJson({ ...globex, image_url: null });
+  const grace = { id: "user_2GraceHopperFixture", first_name: "Grace", last_name: "Hopper", image_url: null };
+  const hedy = { id: "user_2HedyLamarrFixture00", first_name: "Hedy", last_name: "Lamarr", image_url: null };
 
   beforeAll(async () => {
     t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
@@ -55,6 +73,17 @@ describe.runIf(hasChromium)("organizations in Chromium, against the production b
     clerkApi = stub;
     // No webhook has arrived: user.me fetches the user from Clerk's Backend API (the stub) just in time.
     clerkApi.users.set(user.id, user);
+    clerkApi.organizations.set(acme.id, acmeInClerk);
+    await upsertOrganizationsFromClerk(t.db, [organizationSyncRowFromClerk(globexInClerk)]);
+    await upsertMembershipsFromClerk(
+      t.db,
+      [
+        clerkMembershipJson(acmeInClerk, { ...user, identifier: "ada@example.org" }, { role: "org:admin" }),
+        clerkMembershipJson(acmeInClerk, { ...grace, identifier: "grace@example.org" }),
+        clerkMembershipJson(globexInClerk, { ...hedy, identifier: "hedy@example.org" }, { role: "org:admin" }),
+        clerkMembershipJson(globexInClerk, { ...user, identifier: "ada@example.org" }),
+      ].map(membershipSyncRowFromClerk),
+    );
     server = await startTestServer({
       db: t.db,
       clerk,
@@ -74,12 +103,20 @@ describe.runIf(hasChromium)("organizations in Chromium, against the production b
         ],
       },
       mintToken: ({ userId, organization }) =>
-        signSessionToken(clerk, { userId, azp: origin, ...organizationTokenOptions(organization) }),
+        signSessionToken(clerk, {
+          userId,
+          azp: origin,
+          ...organizationTokenOptions(organization),
+          ...(impersonatorId ? { actor: { sub: impersonatorId } } : {}),
+        }),
     });
     browser = await launchChromium();
     const context = await browser.newContext({ baseURL: server.url });
     await context.route("**/*", async (route) => {
-      if (new URL(route.request().url()).hostname === "127.0.0.1") return route.continue();
+      const { hostname } = new URL(route.request().url());
+      if (hostname === "127.0.0.1") return route.continue();
+      // Clerk's image CDN, for the avatars in the member list: a plain grey circle.
+      if (hostname === "img.clerk.com") return route.fulfill({ contentType: "image/svg+xml", body: AVATAR_SVG });
       if (await clerkFrontend.answer(route)) return;
       return route.abort("blockedbyclient");
     });
@@ -187,6 +224,114 @@ describe.runIf(hasChromium)("organizations in Chromium, against the production b
     await switcherButton().click();
     await screenshot(page, "org-04-phone-width-switcher-open");
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  const pageLink = (name: "Profile" | "Organization") =>
+    page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name });
+  const memberRows = () => page.getByRole("list", { name: "Members" }).getByRole("listitem");
+  const descriptionForm = () => page.getByRole("form", { name: "Organization description" });
+  /** The user's email address as Clerk lists it (the fixture's primary is the second). */
+  const adaEmail = user.email_addresses.find((e) => e.id === user.primary_email_address_id)?.email_address;
+
+  it("the organization page shows the active organization and its members from our database; a member sees no edit form", async () => {
+    if ((await switcherButton().getAttribute("aria-expanded")) === "true") await switcherButton().click();
+    expect(await switcherButton().textContent()).toBe("Globex Corporation");
+    await pageLink("Organization").click();
+    await page.getByRole("heading", { name: "Globex Corporation" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/organization");
+    expect(await page.getByTestId("organization-slug").textContent()).toBe("globex");
+    await expect.poll(() => memberRows().count()).toBe(2);
+    expect(await memberRows().allInnerTexts()).toEqual([
+      expect.stringMatching(/^Hedy Lamarr\s+hedy@example\.org\s+Admin$/),
+      expect.stringMatching(new RegExp(`^Ada Lovelace\\s+${adaEmail?.replaceAll(".", "\\.")}\\s+Member$`)),
+    ]);
+    expect(await descriptionForm().count()).toBe(0);
+    await page.getByTestId("admins-only").waitFor();
+    await screenshot(page, "org-05-member-organization-page");
+  });
+
+  it("the server refuses a member's edit with 403 even when called from the page, and the row is unchanged", async () => {
+    const response = await page.evaluate(async () => {
+      const clerkInPage = (window as unknown as { Clerk: { session: { getToken(): Promise<string> } } }).Clerk;
+      const token = await clerkInPage.session.getToken();
+      const answer = await fetch("/api/trpc/org.updateProfile", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ json: { description: "Written by a member" } }),
+      });
+      return { status: answer.status, body: await answer.json() };
+    });
+    expect(response.status).toBe(403);
+    expect(response.body.error.json.data.reason).toBe("organization_permission_required");
+    // The token the page used was for Globex, where this user is a member.
+    expect(clerkFrontend.tokenRequests.at(-1)?.organization).toMatchObject({ id: globex.id, role: "org:member" });
+    expect((await findOrganizationById(t.db, globex.id))?.description).toBeNull();
+  });
+
+  it("switching organizations shows the other organization's page and members, fetched from Clerk before its webhook", async () => {
+    await switcherButton().click();
+    await page.getByRole("menuitemradio", { name: "Acme Inc" }).click();
+    await page.getByRole("heading", { name: "Acme Inc" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/organization");
+    expect(clerkApi.requests).toContain(`GET /v1/organizations/${acme.id}`);
+    expect((await findOrganizationById(t.db, acme.id))?.name).toBe("Acme Inc");
+    await expect.poll(() => memberRows().count()).toBe(2);
+    const members = await memberRows().allInnerTexts();
+    expect(members[0]).toMatch(/^Ada Lovelace[\s\S]*Admin$/);
+    expect(members[1]).toMatch(/^Grace Hopper\s+grace@example\.org\s+Member$/);
+    // Nothing of Globex is left on screen.
+    expect(await page.getByText("Hedy Lamarr").count()).toBe(0);
+    await screenshot(page, "org-06-admin-organization-page");
+  });
+
+  it("an admin saves the description, the page shows it, and it is in the database", async () => {
+    await descriptionForm().getByLabel("Description").fill("  We make anvils.\nAnd rockets.  ");
+    await descriptionForm().getByRole("button", { name: "Save" }).click();
+    await descriptionForm()
+      .getByText(/^Saved at /)
+      .waitFor();
+    expect(await page.getByTestId("organization-description").textContent()).toBe("We make anvils.\nAnd rockets.");
+    expect(await descriptionForm().getByLabel("Description").inputValue()).toBe("We make anvils.\nAnd rockets.");
+    expect((await findOrganizationById(t.db, acme.id))?.description).toBe("We make anvils.\nAnd rockets.");
+    expect((await findOrganizationById(t.db, globex.id))?.description).toBeNull();
+    await screenshot(page, "org-07-description-saved");
+  });
+
+  it("an admin's invalid description gets the server's message next to the field and is not stored", async () => {
+    await descriptionForm().getByLabel("Description").fill("evil\u202Egnp.exe");
+    await descriptionForm().getByRole("button", { name: "Save" }).click();
+    await descriptionForm()
+      .getByText(/invisible or control character \(U\+202E\)/)
+      .waitFor();
+    expect((await findOrganizationById(t.db, acme.id))?.description).toBe("We make anvils.\nAnd rockets.");
+  });
+
+  it("shows the impersonation banner on the organization page and on the profile page", async () => {
+    impersonatorId = "user_2SupportAgentFixture";
+    try {
+      await page.reload();
+      await page.getByRole("heading", { name: "Acme Inc" }).waitFor();
+      const banner = page.getByRole("region", { name: "Impersonation" });
+      await banner.getByRole("heading", { name: "Acting as Ada Lovelace" }).waitFor();
+      expect(await banner.textContent()).toContain(impersonatorId);
+      await screenshot(page, "org-08-impersonation-organization-page");
+      await pageLink("Profile").click();
+      await page.getByTestId("email").waitFor();
+      await banner.getByRole("heading", { name: "Acting as Ada Lovelace" }).waitFor();
+    } finally {
+      impersonatorId = undefined;
+    }
+    await page.reload();
+    await page.getByTestId("email").waitFor();
+    expect(await page.getByRole("region", { name: "Impersonation" }).count()).toBe(0);
+  });
+
+  it("the personal account has no organization page links", async () => {
+    await switcherButton().click();
+    await page.getByRole("menuitemradio", { name: "Personal account" }).click();
+    await expect.poll(() => switcherButton().textContent()).toBe("Personal account");
+    await page.getByTestId("email").waitFor();
+    expect(await page.getByRole("navigation", { name: "Pages" }).count()).toBe(0);
   });
 
   it("threw no uncaught exception in the page along the way", () => {

@@ -47,7 +47,8 @@ export default function OrganizationPage() {
       )}
       {isAdmin ? (
         <OrganizationForm
-          key={organization.id}
+          // A save puts the stored text (trimmed, normalized) back in the field.
+          key={`${organization.id}:${organization.description ?? ""}`}
           organization={organization}
           isSaving={save.isPending}
           onSave={(values) => save.mutate(values)}
