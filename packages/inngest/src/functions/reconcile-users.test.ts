@@ -79,6 +79,8 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
       unchanged: 0,
       tombstoned: 1,
       skipped: 0,
+      organizations: { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      memberships: { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
     });
     expect((await findUserById(t.db, gone.id))?.deleted_at).toBeInstanceOf(Date);
     expect(await findLatestReconciliationRun(t.db)).toMatchObject({
