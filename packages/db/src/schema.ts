@@ -59,6 +59,21 @@ export interface ReconciliationRunsTable {
   skipped: Generated<number>;
   /** The first of the skipped users, by id and reason (never their data). */
   skipped_users: ColumnType<SkippedUser[], string | undefined, string>;
+  /** Live organizations when the run checked, before tombstoning anything (null: it did not get that far). */
+  live_organizations: number | null;
+  /** Live organizations the complete listing did not see: at most this many would be tombstoned. */
+  organization_tombstone_candidates: number | null;
+  /** The run's counts for organizations and for memberships, as `listed` ... `tombstoned` are for users. */
+  organizations_listed: Generated<number>;
+  organizations_created: Generated<number>;
+  organizations_updated: Generated<number>;
+  organizations_unchanged: Generated<number>;
+  organizations_tombstoned: Generated<number>;
+  memberships_listed: Generated<number>;
+  memberships_created: Generated<number>;
+  memberships_updated: Generated<number>;
+  memberships_unchanged: Generated<number>;
+  memberships_tombstoned: Generated<number>;
 }
 
 export interface OrganizationsTable {

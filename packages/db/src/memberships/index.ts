@@ -1,4 +1,5 @@
 export type { OrganizationMembership } from "../schema.ts";
+export { findMembershipsNotListedSince, markMembershipsListed } from "./reconciliation.ts";
 export {
   findLiveMembers,
   findMembershipById,

@@ -92,7 +92,11 @@ export async function finishReconciliationRun(
   outcome: {
     status: "succeeded" | "failed" | "stopped";
     counts: ReconciliationCounts;
+    /** The same counts for organizations and memberships (zero when not given). */
+    organizationCounts?: ReconciliationCounts;
+    membershipCounts?: ReconciliationCounts;
     error?: string;
+    /** Users, organizations and memberships Clerk returned that could not be stored (their ids say which). */
     skippedUsers?: readonly SkippedUser[];
   },
 ): Promise<void> {
@@ -101,6 +105,8 @@ export async function finishReconciliationRun(
     .updateTable("reconciliation_runs")
     .set({
       ...outcome.counts,
+      ...prefixedCounts("organizations", outcome.organizationCounts ?? emptyCounts()),
+      ...prefixedCounts("memberships", outcome.membershipCounts ?? emptyCounts()),
       status: outcome.status,
       error: outcome.error ?? null,
       skipped: skipped.length,
@@ -112,6 +118,17 @@ export async function finishReconciliationRun(
     })
     .where("id", "=", runId)
     .execute();
+}
+
+/** `{ listed: 3, ... }` as the run's columns `organizations_listed: 3, ...`. */
+function prefixedCounts<K extends "organizations" | "memberships">(kind: K, counts: ReconciliationCounts) {
+  return {
+    [`${kind}_listed`]: counts.listed,
+    [`${kind}_created`]: counts.created,
+    [`${kind}_updated`]: counts.updated,
+    [`${kind}_unchanged`]: counts.unchanged,
+    [`${kind}_tombstoned`]: counts.tombstoned,
+  } as Record<`${K}_${keyof ReconciliationCounts}`, number>;
 }
 
 /** The text with NULs, lone surrogates, quotes and backslashes written as JSON escapes. */

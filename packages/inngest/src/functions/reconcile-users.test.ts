@@ -2,6 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
+import { findMembershipById } from "@repo/db/memberships";
+import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
@@ -14,9 +16,10 @@ import { serve } from "inngest/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../client.ts";
 import { ClerkRateLimitedError } from "../reconcile/clerk-user-list.ts";
+import { organizationSyncRowFromClerk } from "../sync/organizations/organization-row.ts";
 import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
 import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
-import { clerkUserJson } from "../testing/clerk-fixtures.ts";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../testing/run-function.ts";
 import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
 
@@ -40,6 +43,8 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
   beforeEach(async () => {
     await truncateAll(t.db);
     stub.users.clear();
+    stub.organizations.clear();
+    stub.memberships.clear();
     stub.requests.length = 0;
     stub.failNext(0, 500);
   });
@@ -79,6 +84,8 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
       unchanged: 0,
       tombstoned: 1,
       skipped: 0,
+      organizations: { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      memberships: { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
     });
     expect((await findUserById(t.db, gone.id))?.deleted_at).toBeInstanceOf(Date);
     expect(await findLatestReconciliationRun(t.db)).toMatchObject({
@@ -88,6 +95,38 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
       live_users: 1002,
       tombstone_candidates: 1,
     });
+  });
+
+  it("reconciles organizations and their memberships in the same run, and a 429 on them becomes RetryAfterError", async () => {
+    const organizations = Array.from({ length: 501 }, () => clerkOrganizationJson());
+    for (const organization of organizations) stub.organizations.set(organization.id, organization);
+    const [first] = organizations;
+    if (!first) throw new Error("seed failed");
+    const member = clerkMembershipJson(first, clerkUserJson());
+    stub.memberships.set(member.id, member);
+    const gone = clerkOrganizationJson();
+    await upsertOrganizationsFromClerk(t.db, [organizationSyncRowFromClerk(gone)]);
+
+    const { result, error } = await runFunction(fn, { name: "app/users.reconcile.requested", data: {} });
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({
+      status: "succeeded",
+      organizations: { listed: 501, created: 501, tombstoned: 1 },
+      memberships: { listed: 1, created: 1, tombstoned: 0 },
+    });
+    expect((await findOrganizationById(t.db, gone.id))?.deleted_at).toBeInstanceOf(Date);
+    expect((await findMembershipById(t.db, member.id))?.role).toBe(member.role);
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      organizations_listed: 501,
+      organizations_tombstoned: 1,
+      memberships_listed: 1,
+      live_organizations: 502,
+    });
+
+    stub.failNext(1, 429, { retryAfterSeconds: 9, afterRequests: 2 }); // the organizations' first page
+    const limited = await runFunction(fn, { name: "app/users.reconcile.requested", data: {} });
+    expect(limited.error?.name).toBe("RetryAfterError");
+    expect(limited.error?.message).toMatch(/retry after 9s/);
   });
 
   it("stops without tombstoning anyone when most users are missing (another instance's key)", async () => {

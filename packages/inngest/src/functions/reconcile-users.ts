@@ -1,18 +1,11 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
-import {
-  addCounts,
-  emptyCounts,
-  failInngestReconciliationRun,
-  finishReconciliationRun,
-  type SkippedUser,
-  startReconciliationRun,
-} from "@repo/db/users";
+import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/users";
 import { cron, RetryAfterError } from "inngest";
 import type { InngestClient } from "../client.ts";
-import { CLERK_PAGE_SIZE, ClerkRateLimitedError } from "../reconcile/clerk-user-list.ts";
+import { ClerkRateLimitedError } from "../reconcile/clerk-requests.ts";
 import { usersReconcileRequested } from "../reconcile/events.ts";
-import { checkTombstoneLimit, reconcilePage, tombstoneUnlistedBatch } from "../reconcile/reconcile-steps.ts";
+import { driveReconciliation, type RunStep } from "../reconcile/reconcile-driver.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "../reconcile/tombstone-limit.ts";
 
 export const DEFAULT_RECONCILE_CRON = "0 3 * * *";
@@ -25,11 +18,12 @@ export type ReconcileUsersDeps = {
 };
 
 /**
- * Makes `users` equal to Clerk again, daily and on demand (`app/users.reconcile.requested`): webhooks
- * can be lost (endpoint down for days, users older than the webhook, a bad deploy). One step per page
- * of Clerk's list, so a failure resumes where it stopped; users absent from Clerk are tombstoned only
- * after the whole listing succeeded, and only as many as the tombstone limit allows unless the event
- * says `allowMassTombstone`. `singleton` skips a new run while one is going.
+ * Makes `users`, `organizations` and `organization_memberships` equal to Clerk again, daily and on
+ * demand (`app/users.reconcile.requested`): webhooks can be lost (endpoint down for days, objects older
+ * than the webhook, a bad deploy). One step per page of Clerk's lists (driveReconciliation), so a
+ * failure resumes where it stopped; what Clerk no longer has is tombstoned only after the whole listing
+ * succeeded, and only as much as the tombstone limit allows unless the event says `allowMassTombstone`.
+ * `singleton` skips a new run while one is going.
  */
 export function createReconcileUsersFunction(
   inngest: InngestClient,
@@ -63,39 +57,21 @@ export function createReconcileUsersFunction(
         return { id: started.id, startedAt: started.started_at.toISOString() };
       });
       const runRef = { id: run.id, startedAt: new Date(run.startedAt) };
-      let counts = emptyCounts();
-      let skippedUsers: SkippedUser[] = [];
-      for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
-        const page = await step.run(`reconcile-page-${offset}`, () =>
-          retryAfterRateLimit(() => reconcilePage(deps, offset, runRef.startedAt)),
-        );
-        counts = addCounts(counts, page);
-        skippedUsers = [...skippedUsers, ...page.skipped];
-        if (page.isLastPage) break;
-      }
-      const verdict = await step.run("check-tombstone-limit", () =>
-        checkTombstoneLimit(deps.db, runRef, { limit, allowMassTombstone }),
-      );
-      if (verdict.stopReason !== undefined) {
-        const error = verdict.stopReason;
-        logger.warn(error);
-        await step.run("finish-run", () =>
-          finishReconciliationRun(deps.db, run.id, { status: "stopped", counts, skippedUsers, error }),
-        );
-        return { status: "stopped" as const, ...counts, skipped: skippedUsers.length, stopReason: error };
-      }
-      for (let batch = 0; ; batch++) {
-        const result = await step.run(`tombstone-unlisted-${batch}`, () =>
-          retryAfterRateLimit(() => tombstoneUnlistedBatch(deps, runRef.startedAt)),
-        );
-        counts = addCounts(counts, result.counts);
-        skippedUsers = [...skippedUsers, ...result.skipped];
-        if (!result.hasMore) break;
-      }
-      await step.run("finish-run", () =>
-        finishReconciliationRun(deps.db, run.id, { status: "succeeded", counts, skippedUsers }),
-      );
-      return { status: "succeeded" as const, ...counts, skipped: skippedUsers.length };
+      // Every unit returns plain JSON (see RunStep), so what step.run hands back is the unit's own value.
+      const unit: RunStep = <T>(name: string, work: () => Promise<T>) =>
+        step.run(name, () => retryAfterRateLimit(work)) as Promise<T>;
+      const outcome = await driveReconciliation(deps, runRef, unit, { limit, allowMassTombstone });
+      const summary = {
+        status: outcome.status,
+        ...outcome.counts,
+        skipped: outcome.skipped.length,
+        organizations: outcome.organizationCounts,
+        memberships: outcome.membershipCounts,
+      };
+      const { stopReason } = outcome.tombstoneCheck;
+      if (stopReason === undefined) return summary;
+      logger.warn(stopReason);
+      return { ...summary, stopReason };
     },
   );
 }

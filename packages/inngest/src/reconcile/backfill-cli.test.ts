@@ -114,7 +114,7 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
     const requestsBefore = stub.requests.length;
     const result = await runBackfill(env, ["--allow-mass-tombstones"]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/Unknown option '--allow-mass-tombstones'[\s\S]*Usage: pnpm users:backfill/);
+    expect(result.stderr).toMatch(/Unknown option '--allow-mass-tombstones'[\s\S]*Usage: pnpm clerk:backfill/);
     expect(stub.requests.length).toBe(requestsBefore);
   });
 });

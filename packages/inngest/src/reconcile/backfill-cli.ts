@@ -3,21 +3,27 @@ import { createClerkClient } from "@clerk/backend";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
 import { readSettingsSource } from "@repo/db/settings";
-import { findLatestReconciliationRun, type ReconciliationRun, type SkippedUser } from "@repo/db/users";
+import {
+  findLatestReconciliationRun,
+  type ReconciliationCounts,
+  type ReconciliationRun,
+  type SkippedUser,
+} from "@repo/db/users";
 import { SingleBar } from "cli-progress";
 import { readBackfillEnv } from "../env.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, describeTombstoneLimit } from "./tombstone-limit.ts";
 
-// `pnpm users:backfill`: the reconciliation without Inngest, for a first install or an app that has
+// `pnpm clerk:backfill` (alias `pnpm users:backfill`): the reconciliation without Inngest, for a first install or an app that has
 // not wired Inngest yet. Reads its settings like the server does (.env in development only).
 
-const HELP = `Usage: pnpm users:backfill [--allow-mass-tombstone]
+const HELP = `Usage: pnpm clerk:backfill [--allow-mass-tombstone]   (alias: pnpm users:backfill)
 
-Makes the users table equal to Clerk's users (CLERK_SECRET_KEY), as the reconcile-users Inngest
-function does: writes every user Clerk lists, then tombstones users Clerk no longer has.
+Makes the users, organizations and organization_memberships tables equal to Clerk
+(CLERK_SECRET_KEY), as the reconcile-users Inngest function does: writes everything Clerk lists,
+then tombstones what Clerk no longer has.
 
-  --allow-mass-tombstone  tombstone even when the users missing from Clerk are
+  --allow-mass-tombstone  tombstone even when the users (or organizations) missing from Clerk are
                           ${describeTombstoneLimit(DEFAULT_TOMBSTONE_LIMIT)}.
                           Without it such a run tombstones nobody and stops: the usual cause is a
                           CLERK_SECRET_KEY of another Clerk instance (development vs production keys).
@@ -31,7 +37,7 @@ try {
   else await main({ allowMassTombstone: values["allow-mass-tombstone"] });
 } catch (error) {
   const isUsageError = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ?? false;
-  console.error(`users:backfill failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`clerk:backfill failed: ${error instanceof Error ? error.message : String(error)}`);
   if (isUsageError) console.error(HELP);
   process.exitCode = 1;
 }
@@ -64,10 +70,11 @@ async function main(options: { allowMassTombstone: boolean }) {
         },
       },
     ).finally(() => bar?.stop());
-    const { counts } = report;
-    const summary =
-      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ` +
-      `${counts.tombstoned} tombstoned (${counts.listed} listed in Clerk)`;
+    const summary = [
+      `users ${describeCounts(report.counts)}`,
+      `organizations ${describeCounts(report.organizationCounts)}`,
+      `memberships ${describeCounts(report.membershipCounts)}`,
+    ].join("; ");
     if (report.skippedUsers.length > 0) console.log(describeSkipped(report.skippedUsers));
     if (report.status === "stopped") {
       console.error(`${report.tombstoneCheck.stopReason}\nWritten before the stop: ${summary}.`);
@@ -78,10 +85,21 @@ async function main(options: { allowMassTombstone: boolean }) {
   }
 }
 
+function describeCounts(counts: ReconciliationCounts): string {
+  return (
+    `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ` +
+    `${counts.tombstoned} tombstoned (${counts.listed} listed in Clerk)`
+  );
+}
+
 function describeSkipped(skipped: readonly SkippedUser[]): string {
   const shown = skipped.slice(0, 10).map((user) => `  ${user.id}: ${user.reason}`);
   const more = skipped.length > shown.length ? [`  ... and ${skipped.length - shown.length} more`] : [];
-  return [`Skipped ${skipped.length} user(s) that cannot be stored, left as they were:`, ...shown, ...more].join("\n");
+  return [
+    `Skipped ${skipped.length} user(s), organization(s) or membership(s) that cannot be stored, left as they were:`,
+    ...shown,
+    ...more,
+  ].join("\n");
 }
 
 function describeRun(run: ReconciliationRun): string {

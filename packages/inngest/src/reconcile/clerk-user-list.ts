@@ -1,21 +1,10 @@
 import type { ClerkClient } from "@clerk/backend";
-import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import type { SkippedUser } from "@repo/db/users";
 import { describeIssues } from "../sync/clerk-values.ts";
 import { type ClerkUserJson, clerkUserJsonSchema } from "../sync/users/clerk-user.ts";
+import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
-/** Clerk's largest page. */
-export const CLERK_PAGE_SIZE = 500;
-/** Clerk filters by at most 100 ids per request. */
-export const CLERK_ID_FILTER_LIMIT = 100;
-
-/** Clerk asked us to slow down: wait `retryAfterSeconds` before asking again. */
-export class ClerkRateLimitedError extends Error {
-  override name = "ClerkRateLimitedError";
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Clerk's Backend API rate limit was hit; retry after ${retryAfterSeconds}s`);
-  }
-}
+export { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-requests.ts";
 
 /** Users as Clerk returned them: the ones we can store, and the ones we cannot. */
 export type ClerkUserPage = {
@@ -50,13 +39,7 @@ export async function findClerkUsersById(clerk: ClerkClient, ids: readonly strin
 }
 
 async function fetchUsers(request: () => ReturnType<ClerkClient["users"]["getUserList"]>): Promise<ClerkUserPage> {
-  let page: Awaited<ReturnType<typeof request>>;
-  try {
-    page = await request();
-  } catch (error) {
-    if (isClerkAPIResponseError(error) && error.status === 429) throw new ClerkRateLimitedError(error.retryAfter ?? 10);
-    throw error;
-  }
+  const page = await requestClerk(request);
   const result: ClerkUserPage = {
     users: [],
     skipped: [],

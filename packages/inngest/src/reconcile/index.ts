@@ -1,4 +1,10 @@
-export { CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-user-list.ts";
+export { CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-requests.ts";
+export {
+  type DriveOptions,
+  driveReconciliation,
+  type ReconciliationOutcome,
+  type RunStep,
+} from "./reconcile-driver.ts";
 export {
   checkTombstoneLimit,
   type ReconcileDeps,

@@ -1,5 +1,6 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
+import { checkOrganizationTombstoneCandidates, type OrganizationTombstoneCheck } from "@repo/db/organizations";
 import {
   checkTombstoneCandidates,
   findUsersNotListedSince,
@@ -19,7 +20,12 @@ import {
   findClerkUsersById,
   listClerkUsers,
 } from "./clerk-user-list.ts";
-import { describeTombstoneStop, exceedsTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
+import {
+  describeTombstoneStop,
+  exceedsTombstoneLimit,
+  type KindCheck,
+  type TombstoneLimit,
+} from "./tombstone-limit.ts";
 
 /**
  * The units of work of a reconciliation, shared by the Inngest function (one step each) and the
@@ -93,18 +99,23 @@ export async function writeListedUsers(
  * date): the same row fails again however often it is retried. Anything else (connection lost,
  * timeout) is the database's trouble, not the row's, and the step is retried whole.
  */
-function isRefusedValue(error: unknown): error is Error & { code: string } {
+export function isRefusedValue(error: unknown): error is Error & { code: string } {
   const code = (error as { code?: unknown } | null)?.code;
   return error instanceof Error && typeof code === "string" && code.startsWith("22");
 }
 
-export type TombstoneVerdict = TombstoneCheck & { stopReason: string | undefined };
+export type TombstoneVerdict = TombstoneCheck & {
+  /** The same check for organizations (memberships are confirmed one by one instead, see the README). */
+  organizations: OrganizationTombstoneCheck;
+  stopReason: string | undefined;
+};
 
 /**
- * The guard before any tombstone, once the listing is complete: counts the live users and those the
- * listing did not see (the most that could be tombstoned), records both on the run, and says whether
- * the run must stop. Counting before the look-ups by id means a wrong instance's empty listing is
- * caught before a single tombstone, and without a look-up per user.
+ * The guard before any tombstone, once the listing is complete: counts the live users and organizations
+ * and those the listing did not see (the most that could be tombstoned), records them on the run, and
+ * says whether the run must stop. Counting before the look-ups by id means a wrong instance's empty
+ * listing is caught before a single tombstone, and without a look-up per user. Users and organizations
+ * are each held to the limit; either over it stops the whole run.
  */
 export async function checkTombstoneLimit(
   db: Db,
@@ -112,8 +123,15 @@ export async function checkTombstoneLimit(
   options: { limit: TombstoneLimit; allowMassTombstone: boolean },
 ): Promise<TombstoneVerdict> {
   const check = await checkTombstoneCandidates(db, run.id, run.startedAt);
-  const mustStop = !options.allowMassTombstone && exceedsTombstoneLimit(check, options.limit);
-  return { ...check, stopReason: mustStop ? describeTombstoneStop(check, options.limit) : undefined };
+  const organizations = await checkOrganizationTombstoneCandidates(db, run.id, run.startedAt);
+  const kinds: KindCheck[] = [
+    { kind: "users", live: check.liveUsers, candidates: check.candidates },
+    { kind: "organizations", live: organizations.liveOrganizations, candidates: organizations.candidates },
+  ];
+  const over = options.allowMassTombstone
+    ? undefined
+    : kinds.find((kind) => exceedsTombstoneLimit(kind, options.limit));
+  return { ...check, organizations, stopReason: over ? describeTombstoneStop(over, options.limit) : undefined };
 }
 
 /**

@@ -1,28 +1,24 @@
 import {
-  addCounts,
-  emptyCounts,
   finishReconciliationRun,
   type ReconciliationCounts,
   type ReconciliationRun,
   type SkippedUser,
   startReconciliationRun,
 } from "@repo/db/users";
-import { CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-user-list.ts";
-import {
-  checkTombstoneLimit,
-  type ReconcileDeps,
-  reconcilePage,
-  type TombstoneVerdict,
-  tombstoneUnlistedBatch,
-} from "./reconcile-steps.ts";
+import { ClerkRateLimitedError } from "./clerk-requests.ts";
+import { driveReconciliation, type RunStep } from "./reconcile-driver.ts";
+import type { ReconcileDeps, TombstoneVerdict } from "./reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
 export type ReconciliationReport = {
   run: ReconciliationRun;
   /** `stopped`: it would have tombstoned more users than the limit allows, so it tombstoned none. */
   status: "succeeded" | "stopped";
+  /** Users. */
   counts: ReconciliationCounts;
-  /** Users Clerk returned that could not be stored, with the reason. */
+  organizationCounts: ReconciliationCounts;
+  membershipCounts: ReconciliationCounts;
+  /** Users, organizations and memberships Clerk returned that could not be stored, with the reason. */
   skippedUsers: SkippedUser[];
   /** The check before any tombstone: live users, those the listing did not see, and why it stopped. */
   tombstoneCheck: TombstoneVerdict;
@@ -43,9 +39,10 @@ export type RunOptions = {
 };
 
 /**
- * A whole reconciliation in this process, without Inngest: for `pnpm users:backfill` on a first install
- * or in an app that has not wired Inngest yet. Same steps, same rules as the Inngest function. A failure
- * part-way is recorded on the run and tombstones nobody; running again completes the work.
+ * A whole reconciliation in this process, without Inngest: for `pnpm clerk:backfill` on a first install
+ * or in an app that has not wired Inngest yet. The same driver as the Inngest function, each unit called
+ * in turn and a 429 slept through. A failure part-way is recorded on the run and tombstones nothing;
+ * running again completes the work.
  */
 export async function runReconciliation(deps: ReconcileDeps, options: RunOptions): Promise<ReconciliationReport> {
   const limit = parseTombstoneLimit(options.tombstoneLimit ?? DEFAULT_TOMBSTONE_LIMIT);
@@ -53,38 +50,37 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
   const startedAt = performance.now();
   const run = await startReconciliationRun(deps.db, options.trigger, { massTombstoneAllowed: allowMassTombstone });
   const runRef = { id: run.id, startedAt: run.started_at };
-  const patient = <T>(work: () => Promise<T>) => waitOutRateLimits(work, options);
-  let counts = emptyCounts();
-  let skippedUsers: SkippedUser[] = [];
-  let totalInClerk = 0;
-  let tombstoneCheck: TombstoneVerdict;
+  const step: RunStep = (_name, work) => waitOutRateLimits(work, options);
+  let outcome: Awaited<ReturnType<typeof driveReconciliation>>;
+  let progress: ReconciliationCounts | undefined;
   try {
-    for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
-      const page = await patient(() => reconcilePage(deps, offset, run.started_at));
-      counts = addCounts(counts, page);
-      skippedUsers = [...skippedUsers, ...page.skipped];
-      totalInClerk = page.totalInClerk;
-      options.onProgress?.(counts, totalInClerk);
-      if (page.isLastPage) break;
-    }
-    tombstoneCheck = await checkTombstoneLimit(deps.db, runRef, { limit, allowMassTombstone });
-    if (tombstoneCheck.stopReason === undefined) {
-      for (let more = true; more; ) {
-        const batch = await patient(() => tombstoneUnlistedBatch(deps, run.started_at));
-        counts = addCounts(counts, batch.counts);
-        skippedUsers = [...skippedUsers, ...batch.skipped];
-        options.onProgress?.(counts, totalInClerk);
-        more = batch.hasMore;
-      }
-    }
+    outcome = await driveReconciliation(deps, runRef, step, {
+      limit,
+      allowMassTombstone,
+      onProgress: (counts, total) => {
+        progress = counts;
+        options.onProgress?.(counts, total);
+      },
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await finishReconciliationRun(deps.db, run.id, { status: "failed", counts, skippedUsers, error: message });
+    await finishReconciliationRun(deps.db, run.id, {
+      status: "failed",
+      counts: progress ?? { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      error: message,
+    });
     throw error;
   }
-  const status = tombstoneCheck.stopReason === undefined ? "succeeded" : "stopped";
-  await finishReconciliationRun(deps.db, run.id, { status, counts, skippedUsers, error: tombstoneCheck.stopReason });
-  return { run, status, counts, skippedUsers, tombstoneCheck, seconds: (performance.now() - startedAt) / 1000 };
+  return {
+    run,
+    status: outcome.status,
+    counts: outcome.counts,
+    organizationCounts: outcome.organizationCounts,
+    membershipCounts: outcome.membershipCounts,
+    skippedUsers: outcome.skipped,
+    tombstoneCheck: outcome.tombstoneCheck,
+    seconds: (performance.now() - startedAt) / 1000,
+  };
 }
 
 /** Clerk's rate limits (1000 requests / 10 s in production, 100 in development): wait as long as Clerk asks. */

@@ -1,4 +1,3 @@
-import type { TombstoneCheck } from "@repo/db/users";
 import { z } from "zod";
 
 /**
@@ -29,25 +28,34 @@ export function parseTombstoneLimit(limit: unknown): TombstoneLimit {
   return result.data;
 }
 
-export function exceedsTombstoneLimit(check: TombstoneCheck, limit: TombstoneLimit): boolean {
-  return check.candidates > limit.minUsers && check.candidates > limit.share * check.liveUsers;
+/**
+ * What the check before any tombstone saw of one kind of Clerk object: how many are live, and how many
+ * the listing did not see. Users and organizations are each held to the limit on their own: a wrong
+ * instance's key lacks most of both, while one deleted organization must not trip it for users.
+ */
+export type KindCheck = { kind: "users" | "organizations"; live: number; candidates: number };
+
+export function exceedsTombstoneLimit(check: KindCheck, limit: TombstoneLimit): boolean {
+  return check.candidates > limit.minUsers && check.candidates > limit.share * check.live;
 }
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 /** The limit in words: "more than 10% of the live users and more than 10 users". */
-export function describeTombstoneLimit(limit: TombstoneLimit): string {
-  return `more than ${percent(limit.share)} of the live users and more than ${limit.minUsers} users`;
+export function describeTombstoneLimit(limit: TombstoneLimit, kind: KindCheck["kind"] = "users"): string {
+  return `more than ${percent(limit.share)} of the live ${kind} and more than ${limit.minUsers} ${kind}`;
 }
 
 /** What a stopped run records and prints: the numbers, the likely cause, and how to proceed. */
-export function describeTombstoneStop(check: TombstoneCheck, limit: TombstoneLimit): string {
+export function describeTombstoneStop(check: KindCheck, limit: TombstoneLimit): string {
+  const { kind } = check;
+  const list = kind === "users" ? "user list" : "organization list";
   return (
-    `Stopped before tombstoning anyone: ${check.candidates} of ${check.liveUsers} live users ` +
-    `(${percent(check.candidates / check.liveUsers)}) are not in Clerk's user list, over the limit of ` +
-    `${describeTombstoneLimit(limit)}. CLERK_SECRET_KEY may belong to another Clerk instance ` +
-    "(development vs production keys): check it and run again. If these users really were deleted in " +
+    `Stopped before tombstoning anyone: ${check.candidates} of ${check.live} live ${kind} ` +
+    `(${percent(check.candidates / check.live)}) are not in Clerk's ${list}, over the limit of ` +
+    `${describeTombstoneLimit(limit, kind)}. CLERK_SECRET_KEY may belong to another Clerk instance ` +
+    `(development vs production keys): check it and run again. If these ${kind} really were deleted in ` +
     'Clerk, allow it once: send app/users.reconcile.requested with { "allowMassTombstone": true }, or run ' +
-    "pnpm users:backfill --allow-mass-tombstone."
+    "pnpm clerk:backfill --allow-mass-tombstone."
   );
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
 import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
 import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 
@@ -7,11 +8,9 @@ import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
  * A loopback stand-in for the slice of Clerk's Backend API this app calls, reached through the Clerk
  * client's `apiUrl`. It answers with Clerk's JSON shapes and error format, and records each request.
  */
-export type ClerkApiStub = {
+export type ClerkApiStub = ClerkOrganizationsStubData & {
   url: string;
   users: Map<string, ClerkUserJson>;
-  /** Organizations Clerk has, by id (GET /v1/organizations/:id). */
-  organizations: Map<string, ClerkOrganizationJson>;
   requests: string[];
   /**
    * Makes `count` requests fail with this status (a 429 carries Retry-After: retryAfterSeconds), starting
@@ -51,6 +50,7 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
       if (failures.retryAfter !== undefined) res.setHeader("Retry-After", String(failures.retryAfter));
       return sendError(res, failures.status, failures.status === 429 ? "too_many_requests" : "internal_error");
     }
+    if (answerOrganizationRoutes(stub, req.method, url, res)) return;
     if (req.method === "GET" && url.pathname === "/v1/users/count") {
       return sendJson(res, 200, { object: "total_count", total_count: users.size });
     }
@@ -81,9 +81,9 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
   const stub: ClerkApiStub = {
     url: "",
     users,
-    organizations,
     requests,
     hiddenFromList,
+    ...emptyOrganizationsStubData(organizations),
     onRequest: undefined,
     refreshedSessionCookies: undefined,
     failNext(count, status, options = {}) {
@@ -118,11 +118,93 @@ function answerOrganizationById(
   return true;
 }
 
-function compareBy(orderBy: string, a: ClerkUserJson, b: ClerkUserJson): number {
+function compareBy(
+  orderBy: string,
+  a: { id: string; created_at: number; updated_at: number },
+  b: { id: string; created_at: number; updated_at: number },
+): number {
   const descending = orderBy.startsWith("-");
   const field = orderBy.replace(/^[-+]/, "") === "created_at" ? "created_at" : "updated_at";
   const difference = a[field] - b[field] || a.id.localeCompare(b.id);
   return descending ? -difference : difference;
+}
+
+/**
+ * Clerk's organizations and their memberships, as the reconciliation lists them. Kept apart from the
+ * users' routes (and from any other organization route) so that stubs added on other branches merge.
+ */
+export type ClerkOrganizationsStubData = {
+  organizations: Map<string, ClerkOrganizationJson>;
+  /** Memberships by membership id; each embeds the organization as `organizations` has it when answered. */
+  memberships: Map<string, ClerkMembershipJson>;
+  /** Organizations that exist (found by id) but that the paged list leaves out, as offset paging can. */
+  hiddenOrganizationsFromList: Set<string>;
+  /** Memberships that exist (found by user id) but that the paged list leaves out. */
+  hiddenMembershipsFromList: Set<string>;
+};
+
+/** `organizations` is shared with GET /v1/organizations/:id (answerOrganizationById). */
+function emptyOrganizationsStubData(organizations: Map<string, ClerkOrganizationJson>): ClerkOrganizationsStubData {
+  return {
+    organizations,
+    memberships: new Map(),
+    hiddenOrganizationsFromList: new Set(),
+    hiddenMembershipsFromList: new Set(),
+  };
+}
+
+/**
+ * `GET /v1/organizations` (limit, offset, order_by, organization_id), `GET /v1/organizations/:id` and
+ * `GET /v1/organizations/:id/memberships` (limit, offset, order_by, user_id), paginated as Clerk does
+ * (`{ data, total_count }`), 404 for an organization it does not have. Returns whether it answered.
+ */
+function answerOrganizationRoutes(
+  data: ClerkOrganizationsStubData,
+  method: string | undefined,
+  url: URL,
+  res: ServerResponse,
+): boolean {
+  if (method !== "GET") return false;
+  const limit = Number(url.searchParams.get("limit") ?? 10);
+  const offset = Number(url.searchParams.get("offset") ?? 0);
+  const orderBy = url.searchParams.get("order_by") ?? "-created_at";
+  const paged = <T extends { id: string; created_at: number; updated_at: number }>(items: T[]) => {
+    const sorted = items.sort((a, b) => compareBy(orderBy, a, b));
+    sendJson(res, 200, { data: sorted.slice(offset, offset + limit), total_count: sorted.length });
+    return true;
+  };
+  if (url.pathname === "/v1/organizations") {
+    const ids = queryList(url, "organization_id");
+    const matching =
+      ids.length > 0
+        ? ids.flatMap((id) => data.organizations.get(id) ?? [])
+        : [...data.organizations.values()].filter((o) => !data.hiddenOrganizationsFromList.has(o.id));
+    return paged(matching);
+  }
+  const match = url.pathname.match(/^\/v1\/organizations\/([^/]+)(\/memberships)?$/);
+  if (!match) return false;
+  const organization = data.organizations.get(decodeURIComponent(match[1] ?? ""));
+  if (!organization) {
+    sendError(res, 404, "resource_not_found");
+    return true;
+  }
+  if (!match[2]) {
+    sendJson(res, 200, organization);
+    return true;
+  }
+  const userIds = queryList(url, "user_id");
+  const memberships = [...data.memberships.values()]
+    .filter((m) => m.organization.id === organization.id)
+    .filter((m) =>
+      userIds.length > 0 ? userIds.includes(m.public_user_data.user_id) : !data.hiddenMembershipsFromList.has(m.id),
+    )
+    .map((m) => ({ ...m, organization }));
+  return paged(memberships);
+}
+
+/** A list parameter as the Clerk SDK sends it, repeated with or without `[]`. */
+function queryList(url: URL, name: string): string[] {
+  return [...url.searchParams.getAll(name), ...url.searchParams.getAll(`${name}[]`)];
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {

@@ -1,0 +1,32 @@
+import { isClerkAPIResponseError } from "@clerk/backend/errors";
+
+/** Clerk's largest page. */
+export const CLERK_PAGE_SIZE = 500;
+/** Clerk filters by at most 100 ids per request. */
+export const CLERK_ID_FILTER_LIMIT = 100;
+
+/** Clerk asked us to slow down: wait `retryAfterSeconds` before asking again. */
+export class ClerkRateLimitedError extends Error {
+  override name = "ClerkRateLimitedError";
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Clerk's Backend API rate limit was hit; retry after ${retryAfterSeconds}s`);
+  }
+}
+
+/**
+ * A Backend API call whose 429 becomes a ClerkRateLimitedError carrying Clerk's Retry-After, which both
+ * the command line (it sleeps) and the Inngest function (RetryAfterError) wait out.
+ */
+export async function requestClerk<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (isClerkAPIResponseError(error) && error.status === 429) throw new ClerkRateLimitedError(error.retryAfter ?? 10);
+    throw error;
+  }
+}
+
+/** Clerk answered 404: the object (or the organization whose memberships were asked for) is gone. */
+export function isClerkNotFound(error: unknown): boolean {
+  return isClerkAPIResponseError(error) && error.status === 404;
+}
