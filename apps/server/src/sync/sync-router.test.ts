@@ -26,9 +26,18 @@ describe("sync.lastReconciliation", () => {
     await finishReconciliationRun(server.db, run.id, {
       status: "succeeded",
       counts: { listed: 10, created: 2, updated: 1, unchanged: 7, tombstoned: 1 },
+      organizationCounts: { listed: 3, created: 1, updated: 0, unchanged: 2, tombstoned: 0 },
+      membershipCounts: { listed: 5, created: 0, updated: 1, unchanged: 3, tombstoned: 1 },
     });
     const latest = await callTrpc<ReconciliationSummary>(server.url, "sync.lastReconciliation", { token });
-    expect(latest.data).toMatchObject({ status: "succeeded", trigger: "cron", created: 2, tombstoned: 1 });
+    expect(latest.data).toMatchObject({
+      status: "succeeded",
+      trigger: "cron",
+      created: 2,
+      tombstoned: 1,
+      organizations: { listed: 3, created: 1, updated: 0, unchanged: 2, tombstoned: 0 },
+      memberships: { listed: 5, created: 0, updated: 1, unchanged: 3, tombstoned: 1 },
+    });
     expect(latest.data?.finishedAt).toBeInstanceOf(Date);
     expect((await callTrpc(server.url, "sync.lastReconciliation")).status).toBe(401);
   });
@@ -87,6 +96,8 @@ describe("sync.lastReconciliation", () => {
         "unchanged",
         "tombstoned",
         "skipped",
+        "organizations",
+        "memberships",
       ].sort(),
     );
     expect(JSON.stringify(latest)).not.toContain("sk_live");

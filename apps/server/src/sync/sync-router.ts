@@ -1,23 +1,30 @@
 import { findLatestReconciliationRun, type ReconciliationRun } from "@repo/db/users";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 
-/** What every signed-in user may know about a reconciliation run. */
-export type ReconciliationSummary = {
-  id: number;
-  status: ReconciliationRun["status"];
-  trigger: string;
-  startedAt: Date;
-  finishedAt: Date | null;
+/** What one run did to one table. */
+export type ReconciliationCounts = {
   listed: number;
   created: number;
   updated: number;
   unchanged: number;
   tombstoned: number;
+};
+
+/** What every signed-in user may know about a reconciliation run: users' counts at the top level. */
+export type ReconciliationSummary = ReconciliationCounts & {
+  id: number;
+  status: ReconciliationRun["status"];
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  /** Users, organizations and memberships Clerk returned that could not be stored. */
   skipped: number;
+  organizations: ReconciliationCounts;
+  memberships: ReconciliationCounts;
 };
 
 export const syncRouter = router({
-  /** When the users table was last reconciled with Clerk, and what that changed (null: never). */
+  /** When the tables were last reconciled with Clerk, and what that changed (null: never). */
   lastReconciliation: protectedProcedure.query(async ({ ctx }): Promise<ReconciliationSummary | null> => {
     const run = await findLatestReconciliationRun(ctx.db);
     return run ? summariseRun(run) : null;
@@ -42,5 +49,19 @@ function summariseRun(run: ReconciliationRun): ReconciliationSummary {
     unchanged: run.unchanged,
     tombstoned: run.tombstoned,
     skipped: run.skipped,
+    organizations: {
+      listed: run.organizations_listed,
+      created: run.organizations_created,
+      updated: run.organizations_updated,
+      unchanged: run.organizations_unchanged,
+      tombstoned: run.organizations_tombstoned,
+    },
+    memberships: {
+      listed: run.memberships_listed,
+      created: run.memberships_created,
+      updated: run.memberships_updated,
+      unchanged: run.memberships_unchanged,
+      tombstoned: run.memberships_tombstoned,
+    },
   };
 }
