@@ -49,7 +49,14 @@ export type DriveOptions = {
   allowMassTombstone: boolean;
   /** Called after each unit of the users' work, with their totals so far and Clerk's user count. */
   onProgress?: ((counts: ReconciliationCounts, totalInClerk: number) => void) | undefined;
+  /** Called after every unit with all totals so far: what a caller records if a later unit fails. */
+  onTotals?: ((totals: ReconciliationTotals) => void) | undefined;
 };
+
+export type ReconciliationTotals = Pick<
+  ReconciliationOutcome,
+  "counts" | "organizationCounts" | "membershipCounts" | "skipped"
+>;
 
 /**
  * The one reconciliation, shared by the Inngest function and `pnpm clerk:backfill`: list users, then
@@ -69,12 +76,14 @@ export async function driveReconciliation(
   let membershipCounts = emptyCounts();
   let skipped: SkippedUser[] = [];
   let totalInClerk = 0;
+  const reportTotals = () => options.onTotals?.({ counts, organizationCounts, membershipCounts, skipped });
 
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
     const page = await step(`reconcile-page-${offset}`, () => reconcilePage(deps, offset, run.startedAt));
     counts = addCounts(counts, page);
     skipped = [...skipped, ...page.skipped];
     totalInClerk = page.totalInClerk;
+    reportTotals();
     options.onProgress?.(counts, totalInClerk);
     if (page.isLastPage) break;
   }
@@ -84,6 +93,7 @@ export async function driveReconciliation(
     );
     organizationCounts = addCounts(organizationCounts, page);
     skipped = [...skipped, ...page.skipped];
+    reportTotals();
     if (page.isLastPage) break;
   }
   for (let unit = 0, cursor: MembershipCursor | null = FIRST_MEMBERSHIP_CURSOR; cursor !== null; unit++) {
@@ -93,6 +103,7 @@ export async function driveReconciliation(
     );
     membershipCounts = addCounts(membershipCounts, pages);
     skipped = [...skipped, ...pages.skipped];
+    reportTotals();
     cursor = pages.next;
   }
 
@@ -117,6 +128,7 @@ export async function driveReconciliation(
     const result = await step(`tombstone-unlisted-${batch}`, () => tombstoneUnlistedBatch(deps, run.startedAt));
     counts = addCounts(counts, result.counts);
     skipped = [...skipped, ...result.skipped];
+    reportTotals();
     options.onProgress?.(counts, totalInClerk);
     more = result.hasMore;
   }
@@ -126,6 +138,7 @@ export async function driveReconciliation(
     );
     organizationCounts = addCounts(organizationCounts, result.counts);
     skipped = [...skipped, ...result.skipped];
+    reportTotals();
     more = result.hasMore;
   }
   let after: MembershipCandidateCursor | null = null;

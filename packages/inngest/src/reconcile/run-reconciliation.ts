@@ -6,7 +6,7 @@ import {
   startReconciliationRun,
 } from "@repo/db/users";
 import { ClerkRateLimitedError } from "./clerk-requests.ts";
-import { driveReconciliation, type RunStep } from "./reconcile-driver.ts";
+import { driveReconciliation, type ReconciliationTotals, type RunStep } from "./reconcile-driver.ts";
 import type { ReconcileDeps, TombstoneVerdict } from "./reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
@@ -52,21 +52,29 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
   const runRef = { id: run.id, startedAt: run.started_at };
   const step: RunStep = (_name, work) => waitOutRateLimits(work, options);
   let outcome: Awaited<ReturnType<typeof driveReconciliation>>;
-  let progress: ReconciliationCounts | undefined;
+  // What the units that succeeded wrote, so a failed run's row says so for all three tables.
+  let totals: ReconciliationTotals | undefined;
   try {
     outcome = await driveReconciliation(deps, runRef, step, {
       limit,
       allowMassTombstone,
-      onProgress: (counts, total) => {
-        progress = counts;
-        options.onProgress?.(counts, total);
+      onProgress: options.onProgress,
+      onTotals: (latest) => {
+        totals = latest;
       },
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await finishReconciliationRun(deps.db, run.id, {
       status: "failed",
-      counts: progress ?? { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      counts: totals?.counts ?? { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      ...(totals
+        ? {
+            organizationCounts: totals.organizationCounts,
+            membershipCounts: totals.membershipCounts,
+            skippedUsers: totals.skipped,
+          }
+        : {}),
       error: message,
     });
     throw error;
