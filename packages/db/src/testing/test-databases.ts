@@ -17,10 +17,24 @@ export type TestDatabase = {
 
 /**
  * The databases every database-backed suite runs against: always PGlite, and Postgres too when
- * DATABASE_URL is set (as .ci/run does), so one suite proves both.
+ * DATABASE_URL is set, so one suite proves both. TEST_DATABASES (e.g. `postgres`) narrows that list:
+ * .ci/run runs the suites once on Postgres and once without DATABASE_URL, so neither pass repeats the
+ * other's PGlite runs.
  */
 export function testDatabaseKinds(): TestDatabaseKind[] {
-  return readDbEnv().databaseUrl ? ["pglite", "postgres"] : ["pglite"];
+  const available: TestDatabaseKind[] = readDbEnv().databaseUrl ? ["pglite", "postgres"] : ["pglite"];
+  // A test-run setting, not the app's: read here, where the test suites ask for it.
+  const chosen = (process.env.TEST_DATABASES ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (chosen.length === 0) return available;
+  const unknown = chosen.filter((name) => !(available as string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `TEST_DATABASES names ${unknown.join(", ")}, but only ${available.join(" and ")} can run here (postgres needs DATABASE_URL)`,
+    );
+  return available.filter((kind) => chosen.includes(kind));
 }
 
 /**
