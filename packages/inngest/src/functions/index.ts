@@ -1,7 +1,6 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
-import type { TombstoneLimit } from "../reconcile/tombstone-limit.ts";
 import {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
@@ -10,8 +9,9 @@ import {
   createTombstoneClerkOrganizationFunction,
   createUpsertClerkOrganizationFunction,
 } from "../sync/organizations/organization-functions.ts";
+import { createReconcileUsersFunction } from "../sync/reconcile/reconcile-users.ts";
+import type { TombstoneLimit } from "../sync/reconcile/tombstone-limit.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "../sync/users/user-functions.ts";
-import { createReconcileUsersFunction } from "./reconcile-users.ts";
 
 export type FunctionDeps = {
   db: Db;
@@ -38,4 +38,4 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
   return [...sync, createReconcileUsersFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
 }
 
-export { DEFAULT_RECONCILE_CRON } from "./reconcile-users.ts";
+export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-users.ts";

@@ -14,10 +14,10 @@ import {
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
 import type { ReconciliationCounts, SkippedUser } from "@repo/db/users";
-import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
-import { membershipSyncRowFromClerk } from "../sync/memberships/membership-row.ts";
-import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
-import { organizationSyncRowFromClerk } from "../sync/organizations/organization-row.ts";
+import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
+import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
+import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
+import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
 import {
   type ClerkListing,
   findClerkMembershipsOfUsers,

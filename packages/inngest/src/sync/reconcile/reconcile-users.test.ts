@@ -14,13 +14,13 @@ import {
 import { RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../client.ts";
-import { ClerkRateLimitedError } from "../reconcile/clerk-user-list.ts";
-import { organizationSyncRowFromClerk } from "../sync/organizations/organization-row.ts";
-import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../testing/clerk-fixtures.ts";
-import { runFunction, silentLogger } from "../testing/run-function.ts";
+import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../../client.ts";
+import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import { runFunction, silentLogger } from "../../testing/run-function.ts";
+import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
+import { userSyncRowFromClerk } from "../users/user-row.ts";
+import { ClerkRateLimitedError } from "./clerk-user-list.ts";
 import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
 
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {

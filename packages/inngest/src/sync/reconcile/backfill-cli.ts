@@ -10,7 +10,7 @@ import {
   type SkippedUser,
 } from "@repo/db/users";
 import { SingleBar } from "cli-progress";
-import { readBackfillEnv } from "../env.ts";
+import { readBackfillEnv } from "../../env.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, describeTombstoneLimit } from "./tombstone-limit.ts";
 

@@ -4,12 +4,12 @@ import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/org
 import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import { findLatestReconciliationRun } from "@repo/db/users";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
-import { membershipSyncRowFromClerk } from "../sync/memberships/membership-row.ts";
-import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
-import { organizationSyncRowFromClerk } from "../sync/organizations/organization-row.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../testing/clerk-fixtures.ts";
+import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
+import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
+import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
+import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation of organizations and memberships on %s", (kind) => {

@@ -9,9 +9,9 @@ import {
 } from "@repo/db/users";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
-import { clerkUserJson } from "../testing/clerk-fixtures.ts";
+import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API on %s", (kind) => {

@@ -1,9 +1,9 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { SkippedUser } from "@repo/db/users";
 import type { z } from "zod";
-import { describeIssues } from "../sync/clerk-values.ts";
-import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "../sync/memberships/clerk-membership.ts";
-import { type ClerkOrganizationJson, clerkOrganizationJsonSchema } from "../sync/organizations/clerk-organization.ts";
+import { describeIssues } from "../clerk-values.ts";
+import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "../memberships/clerk-membership.ts";
+import { type ClerkOrganizationJson, clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
 /** Organizations or memberships as Clerk returned them: the ones we can store, and the ones we cannot. */

@@ -2,11 +2,11 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/users";
 import { cron, RetryAfterError } from "inngest";
-import type { InngestClient } from "../client.ts";
-import { ClerkRateLimitedError } from "../reconcile/clerk-requests.ts";
-import { usersReconcileRequested } from "../reconcile/events.ts";
-import { driveReconciliation, type RunStep } from "../reconcile/reconcile-driver.ts";
-import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "../reconcile/tombstone-limit.ts";
+import type { InngestClient } from "../../client.ts";
+import { ClerkRateLimitedError } from "./clerk-requests.ts";
+import { usersReconcileRequested } from "./events.ts";
+import { driveReconciliation, type RunStep } from "./reconcile-driver.ts";
+import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
 export const DEFAULT_RECONCILE_CRON = "0 3 * * *";
 

@@ -12,7 +12,7 @@ import {
   type UpsertOutcome,
   upsertUsersFromClerk,
 } from "@repo/db/users";
-import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
+import { userSyncRowFromClerk } from "../users/user-row.ts";
 import {
   CLERK_ID_FILTER_LIMIT,
   CLERK_PAGE_SIZE,

@@ -9,18 +9,18 @@ import { migrateToLatest } from "@repo/db/migrate";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findLatestReconciliationRun, upsertUsersFromClerk } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userSyncRowFromClerk } from "../sync/users/user-row.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../testing/clerk-api-stub.ts";
-import { clerkUserJson } from "../testing/clerk-fixtures.ts";
+import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import { userSyncRowFromClerk } from "../users/user-row.ts";
 
-const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
+const packageRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** `pnpm users:backfill` as an operator runs it: its own process, settings from the environment. */
 async function runBackfill(env: Record<string, string>, args: string[] = []) {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       join(packageRoot, "node_modules/.bin/tsx"),
-      ["src/reconcile/backfill-cli.ts", ...args],
+      ["src/sync/reconcile/backfill-cli.ts", ...args],
       { cwd: packageRoot, env: { ...process.env, ...env } },
     );
     return { exitCode: 0, stdout, stderr };
