@@ -1,5 +1,6 @@
-import type { ExpressionBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../schema.ts";
+import { wasNotListedSince } from "../sync-listing.ts";
 import type { MembershipRef } from "./repository.ts";
 
 type Executor = Kysely<Database>;
@@ -34,11 +35,4 @@ export async function findMembershipsNotListedSince(
     .orderBy("id")
     .limit(limit)
     .execute();
-}
-
-function wasNotListedSince(eb: ExpressionBuilder<Database, "organization_memberships">, runStartedAt: Date) {
-  return eb.and([
-    eb("clerk_created_at", "<", runStartedAt),
-    eb.or([eb("last_listed_at", "is", null), eb("last_listed_at", "<", runStartedAt)]),
-  ]);
 }

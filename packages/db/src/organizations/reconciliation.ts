@@ -1,5 +1,6 @@
-import type { ExpressionBuilder, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../schema.ts";
+import { countLiveAndNotListed, findNotListedSince } from "../sync-listing.ts";
 
 type Executor = Kysely<Database>;
 
@@ -40,22 +41,7 @@ export async function findOrganizationsNotListedSince(
   runStartedAt: Date,
   limit: number,
 ): Promise<string[]> {
-  const rows = await db
-    .selectFrom("organizations")
-    .select("id")
-    .where("deleted_at", "is", null)
-    .where((eb) => wasNotListedSince(eb, runStartedAt))
-    .orderBy("id")
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.id);
-}
-
-function wasNotListedSince(eb: ExpressionBuilder<Database, "organizations">, runStartedAt: Date) {
-  return eb.and([
-    eb("clerk_created_at", "<", runStartedAt),
-    eb.or([eb("last_listed_at", "is", null), eb("last_listed_at", "<", runStartedAt)]),
-  ]);
+  return findNotListedSince(db, "organizations", runStartedAt, limit);
 }
 
 export type OrganizationTombstoneCheck = { liveOrganizations: number; candidates: number };
@@ -69,18 +55,8 @@ export async function checkOrganizationTombstoneCandidates(
   runId: number,
   runStartedAt: Date,
 ): Promise<OrganizationTombstoneCheck> {
-  const counts = await db
-    .selectFrom("organizations")
-    .select((eb) => [
-      eb.fn.countAll<string>().as("live"),
-      eb.fn
-        .countAll<string>()
-        .filterWhere((eb) => wasNotListedSince(eb, runStartedAt))
-        .as("candidates"),
-    ])
-    .where("deleted_at", "is", null)
-    .executeTakeFirstOrThrow();
-  const check = { liveOrganizations: Number(counts.live), candidates: Number(counts.candidates) };
+  const counts = await countLiveAndNotListed(db, "organizations", runStartedAt);
+  const check = { liveOrganizations: counts.live, candidates: counts.notListed };
   await db
     .updateTable("reconciliation_runs")
     .set({ live_organizations: check.liveOrganizations, organization_tombstone_candidates: check.candidates })

@@ -1,5 +1,6 @@
-import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, ReconciliationRun, SkippedUser } from "../schema.ts";
+import { countLiveAndNotListed, findNotListedSince } from "../sync-listing.ts";
 
 type Executor = Kysely<Database>;
 
@@ -150,23 +151,7 @@ export async function markUsersListed(db: Executor, ids: readonly string[], list
  * past its place, and its webhook will bring it anyway.
  */
 export async function findUsersNotListedSince(db: Executor, runStartedAt: Date, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom("users")
-    .select("id")
-    .where("deleted_at", "is", null)
-    .where((eb) => wasNotListedSince(eb, runStartedAt))
-    .orderBy("id")
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.id);
-}
-
-/** The condition findUsersNotListedSince adds to "live": in one place, so the count agrees with the list. */
-function wasNotListedSince(eb: ExpressionBuilder<Database, "users">, runStartedAt: Date) {
-  return eb.and([
-    eb("clerk_created_at", "<", runStartedAt),
-    eb.or([eb("last_listed_at", "is", null), eb("last_listed_at", "<", runStartedAt)]),
-  ]);
+  return findNotListedSince(db, "users", runStartedAt, limit);
 }
 
 export type TombstoneCheck = { liveUsers: number; candidates: number };
@@ -180,18 +165,8 @@ export async function checkTombstoneCandidates(
   runId: number,
   runStartedAt: Date,
 ): Promise<TombstoneCheck> {
-  const counts = await db
-    .selectFrom("users")
-    .select((eb) => [
-      eb.fn.countAll<string>().as("live"),
-      eb.fn
-        .countAll<string>()
-        .filterWhere((eb) => wasNotListedSince(eb, runStartedAt))
-        .as("candidates"),
-    ])
-    .where("deleted_at", "is", null)
-    .executeTakeFirstOrThrow();
-  const check = { liveUsers: Number(counts.live), candidates: Number(counts.candidates) };
+  const counts = await countLiveAndNotListed(db, "users", runStartedAt);
+  const check = { liveUsers: counts.live, candidates: counts.notListed };
   await db
     .updateTable("reconciliation_runs")
     .set({ live_users: check.liveUsers, tombstone_candidates: check.candidates })
