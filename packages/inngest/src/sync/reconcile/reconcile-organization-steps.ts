@@ -26,7 +26,7 @@ import {
   listClerkOrganizations,
 } from "./clerk-organization-list.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, isClerkNotFound } from "./clerk-requests.ts";
-import { isRefusedValue, type ReconcileDeps } from "./reconcile-steps.ts";
+import { confirmAndTombstone, isRefusedValue, type ReconcileDeps, type TombstoneBatch } from "./reconcile-steps.ts";
 
 /**
  * The units of work that reconcile organizations and memberships, beside the users' (reconcile-steps.ts)
@@ -123,22 +123,13 @@ export async function reconcileMembershipPages(
 export async function tombstoneUnlistedOrganizationsBatch(
   deps: ReconcileDeps,
   runStartedAt: Date,
-): Promise<{ counts: Omit<ReconciliationCounts, "listed">; skipped: SkippedUser[]; hasMore: boolean }> {
-  const candidates = await findOrganizationsNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT);
-  if (candidates.length === 0)
-    return { counts: { created: 0, updated: 0, unchanged: 0, tombstoned: 0 }, skipped: [], hasMore: false };
-  const stillInClerk = await findClerkOrganizationsById(deps.clerk, candidates);
-  const written = await writeListedOrganizations(deps.db, stillInClerk, runStartedAt);
-  const present = new Set(stillInClerk.ids);
-  const tombstoned = await markOrganizationsDeleted(
-    deps.db,
-    candidates.filter((id) => !present.has(id)),
-  );
-  return {
-    counts: { ...written.counts, tombstoned: tombstoned.length },
-    skipped: [...stillInClerk.skipped, ...written.skipped],
-    hasMore: candidates.length === CLERK_ID_FILTER_LIMIT,
-  };
+): Promise<TombstoneBatch> {
+  return confirmAndTombstone({
+    candidates: await findOrganizationsNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT),
+    findInClerk: (ids) => findClerkOrganizationsById(deps.clerk, ids),
+    writeListed: (found) => writeListedOrganizations(deps.db, found, runStartedAt),
+    markDeleted: (ids) => markOrganizationsDeleted(deps.db, ids),
+  });
 }
 
 /** The last membership a tombstone batch looked at, so the next batch starts after it. */

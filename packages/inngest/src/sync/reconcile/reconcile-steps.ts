@@ -140,21 +140,43 @@ export async function checkTombstoneLimit(
  * looked up by id first, and only those Clerk does not return are tombstoned (the rest are written and
  * marked listed). Works through at most CLERK_ID_FILTER_LIMIT candidates a call; returns whether any remain.
  */
-export async function tombstoneUnlistedBatch(
-  deps: ReconcileDeps,
-  runStartedAt: Date,
-): Promise<{ counts: Omit<ReconciliationCounts, "listed">; skipped: SkippedUser[]; hasMore: boolean }> {
-  const candidates = await findUsersNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT);
+export async function tombstoneUnlistedBatch(deps: ReconcileDeps, runStartedAt: Date): Promise<TombstoneBatch> {
+  return confirmAndTombstone({
+    candidates: await findUsersNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT),
+    findInClerk: (ids) => findClerkUsersById(deps.clerk, ids),
+    writeListed: (found) => writeListedUsers(deps.db, found, runStartedAt),
+    markDeleted: (ids) => markUsersDeleted(deps.db, ids),
+  });
+}
+
+export type TombstoneBatch = {
+  counts: Omit<ReconciliationCounts, "listed">;
+  skipped: SkippedUser[];
+  hasMore: boolean;
+};
+
+/**
+ * The tombstone step users and organizations share: of up to CLERK_ID_FILTER_LIMIT candidates, look
+ * each up in Clerk by id, write (and mark listed) the ones Clerk still has, and tombstone only those
+ * it does not return. Every id Clerk returned counts as present, valid or not: a row we cannot store
+ * is still not one to tombstone.
+ */
+export async function confirmAndTombstone<Found extends { ids: readonly string[]; skipped: SkippedUser[] }>(batch: {
+  candidates: string[];
+  findInClerk: (ids: readonly string[]) => Promise<Found>;
+  writeListed: (found: Found) => Promise<{
+    counts: Omit<ReconciliationCounts, "listed" | "tombstoned">;
+    skipped: SkippedUser[];
+  }>;
+  markDeleted: (ids: readonly string[]) => Promise<string[]>;
+}): Promise<TombstoneBatch> {
+  const { candidates } = batch;
   if (candidates.length === 0)
     return { counts: { created: 0, updated: 0, unchanged: 0, tombstoned: 0 }, skipped: [], hasMore: false };
-  const stillInClerk = await findClerkUsersById(deps.clerk, candidates);
-  const written = await writeListedUsers(deps.db, stillInClerk, runStartedAt);
-  // Every id Clerk returned, valid or not: a user we cannot store is still no user to tombstone.
+  const stillInClerk = await batch.findInClerk(candidates);
+  const written = await batch.writeListed(stillInClerk);
   const present = new Set(stillInClerk.ids);
-  const tombstoned = await markUsersDeleted(
-    deps.db,
-    candidates.filter((id) => !present.has(id)),
-  );
+  const tombstoned = await batch.markDeleted(candidates.filter((id) => !present.has(id)));
   return {
     counts: { ...written.counts, tombstoned: tombstoned.length },
     skipped: [...stillInClerk.skipped, ...written.skipped],
