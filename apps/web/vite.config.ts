@@ -15,7 +15,9 @@ export default defineConfig({
     proxy: { "/api": { target: serverUrl, changeOrigin: false } },
   },
   build: {
-    sourcemap: true,
+    // Maps are written for an error tracker to upload, but the built JavaScript names none, and the
+    // server never sends them (apps/server/src/http/web-app.ts): they hold our source, comments and all.
+    sourcemap: "hidden",
     // The modulepreload polyfill is initial JavaScript for Safari before 17 and Firefox before 115 only,
     // which without it merely fetch a lazy chunk's imports a moment later (budget: e2e/initial-js.test.ts).
     modulePreload: { polyfill: false },

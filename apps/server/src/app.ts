@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type Express } from "express";
 import { serve } from "inngest/express";
 import type { Logger } from "pino";
 import { authStateOf, type ClerkAuthConfig, clerkAuthMiddleware } from "./auth/clerk-auth.ts";
+import { noStore } from "./http/cache-control.ts";
 import { healthHandler } from "./http/health.ts";
 import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -65,6 +66,9 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(requestLogger(deps.logger));
   app.use(securityHeaders(deps.clerkAuth?.publishableKey));
+  // Answers carry personal data (user.me, org.members) or a verdict on a credential: no browser or
+  // proxy may keep one, whoever is signed in next. Every /api answer, errors and 404s included.
+  app.use(["/api", "/healthz"], noStore);
 
   app.get("/healthz", healthHandler(deps.db, deps.logger));
 

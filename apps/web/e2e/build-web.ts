@@ -23,7 +23,7 @@ export async function buildWebApp(publishableKey: string | undefined): Promise<s
       mode: "production",
       logLevel: "warn",
       envDir: outDir, // no .env files: only the value set above
-      build: { outDir, emptyOutDir: true, sourcemap: false },
+      build: { outDir, emptyOutDir: true },
     });
   } finally {
     restoreEnv("VITE_CLERK_PUBLISHABLE_KEY", previous.key);

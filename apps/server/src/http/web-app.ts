@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { parsePublishableKey } from "@clerk/shared/keys";
 import express, { type RequestHandler, type Router } from "express";
 
@@ -10,6 +10,12 @@ import express, { type RequestHandler, type Router } from "express";
  * index.html is given the server's own Clerk publishable key at serve time, in the meta tag the web app
  * reads first (apps/web/src/env.ts), so a build made without any VITE_ variable runs in every
  * environment and the key always matches the server's; and a preconnect to Clerk's Frontend API.
+ *
+ * A file goes out as it is on disk only when the request names it exactly as the build wrote it, and
+ * never an HTML page or a source map. A static middleware would decode and normalize the path first, so
+ * `/%69ndex.html`, `/./index.html` or `/assets/%2e%2e/index.html` reached the raw template: without the
+ * key, and cacheable. Here every other spelling is a page route (the injected page, `no-cache`), or a 404
+ * under /assets/, so a chunk missing after a deploy fails as a 404 instead of HTML parsed as JavaScript.
  */
 export function createWebAppRouter(distDir: string, options: { publishableKey: string | undefined }): Router {
   const indexPath = join(distDir, "index.html");
@@ -17,16 +23,37 @@ export function createWebAppRouter(distDir: string, options: { publishableKey: s
     throw new Error(`No built web app in ${distDir}: run \`pnpm build\` first, or unset WEB_DIST_DIR`);
   }
   const indexHtml = withClerkTags(readFileSync(indexPath, "utf8"), options.publishableKey);
-  const sendIndex: RequestHandler = (_req, res) => {
+  // Absolute, as res.sendFile needs, whatever WEB_DIST_DIR says.
+  const publicFiles = publicFilesOf(resolve(distDir));
+  const serveWebApp: RequestHandler = (req, res) => {
+    const file = publicFiles.get(req.path);
+    // Hashed names: a new build gives a changed file a new name, so a cached one never goes stale.
+    if (file) return res.sendFile(file, req.path.startsWith("/assets/") ? { immutable: true, maxAge: "1y" } : {});
+    if (req.path.startsWith("/assets/")) return res.status(404).type("text").send("Not found");
     res.setHeader("Cache-Control", "no-cache");
     res.type("html").send(indexHtml);
   };
   const webRouter = express.Router();
-  webRouter.use("/assets", express.static(join(distDir, "assets"), { immutable: true, maxAge: "1y" }));
-  webRouter.get("/index.html", sendIndex);
-  webRouter.use(express.static(distDir, { index: false }));
-  webRouter.get(/^(?!\/api\/).*/, sendIndex);
+  webRouter.get(/^(?!\/api\/).*/, serveWebApp);
   return webRouter;
+}
+
+/**
+ * The files of the build that may be sent as they are, by the URL path that names them: everything but
+ * HTML (the page goes out only with the key injected), source maps (our source, comments and all) and
+ * dot files. Read once: a deployed build does not change under a running server.
+ */
+function publicFilesOf(distDir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(distDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const segments = relative(distDir, path).split(sep);
+    if (segments.some((segment) => segment.startsWith("."))) continue;
+    if (/\.(html?|map)$/i.test(entry.name)) continue;
+    files.set(`/${segments.map(encodeURIComponent).join("/")}`, path);
+  }
+  return files;
 }
 
 /** Must match PUBLISHABLE_KEY_META in apps/web/src/env.ts. */

@@ -310,6 +310,24 @@ describe.each(testDatabaseKinds())("organization procedures over HTTP on %s", (k
     expect((await findOrganizationById(t.db, victim.id))?.description).toBeNull();
   });
 
+  describe.each(["org.current", "org.members"])("%s refuses an input naming an organization with 400", (path) => {
+    it.each([
+      ["{ orgId }", (victim: string) => ({ orgId: victim })],
+      ["{ organizationId }", (victim: string) => ({ organizationId: victim })],
+      ["the bare id", (victim: string) => victim],
+    ])("%s", async (_case, input) => {
+      const organization = await storedOrganization();
+      const victim = await storedOrganization();
+      const member = await token("user_m", { id: organization.id, role: "org:member" });
+
+      const response = await callTrpc(server.url, path, { token: member, input: input(victim.id) });
+
+      expect(response.status).toBe(400);
+      expect(response.error?.data.code).toBe("BAD_REQUEST");
+      expect(response.data).toBeUndefined();
+    });
+  });
+
   it("org.members of an organization nobody has joined yet is empty, never another organization's", async () => {
     const organization = await storedOrganization();
     const other = await storedOrganization();

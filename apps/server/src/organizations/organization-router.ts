@@ -16,14 +16,20 @@ export const organizationProfileInput = z.strictObject({
 
 export type OrganizationProfileInput = z.input<typeof organizationProfileInput>;
 
+/**
+ * The input of a procedure that takes none. Refused (400) when present, so a caller naming an organization
+ * learns it is not how to pick one, instead of silently getting the session's.
+ */
+const noInput = z.undefined();
+
 /** The session's active organization (ctx.auth.orgId, from Clerk's verified claims), never one from input. */
 export const organizationRouter = router({
-  current: orgProcedure.query(async ({ ctx }): Promise<Organization> => {
+  current: orgProcedure.input(noInput).query(async ({ ctx }): Promise<Organization> => {
     return toOrganization(await ctx.organizations.ensureOrganization(ctx.auth.orgId));
   }),
 
   /** The live members, as the membership sync stored them, joined to `users` where we have the user. */
-  members: orgProcedure.query(async ({ ctx }): Promise<Member[]> => {
+  members: orgProcedure.input(noInput).query(async ({ ctx }): Promise<Member[]> => {
     await ctx.organizations.ensureOrganization(ctx.auth.orgId);
     return (await findLiveMembers(ctx.db, ctx.auth.orgId)).map(toMember);
   }),

@@ -1,0 +1,54 @@
+import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
+import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { upsertUsersFromClerk } from "@repo/db/users";
+import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
+import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
+import { clerkOrganizationJson, clerkUserJson } from "@repo/inngest/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
+import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+
+const clerk = createTestClerkInstance();
+
+describe("API answers are never stored by a browser or proxy", () => {
+  let t: TestDatabase;
+  let server: TestServer;
+  let bearer: string;
+
+  beforeAll(async () => {
+    t = await openTestDatabase("pglite");
+    server = await startTestServer({ db: t.db, clerk });
+    const user = clerkUserJson();
+    const organization = clerkOrganizationJson();
+    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
+    await upsertOrganizationsFromClerk(t.db, [organizationSyncRowFromClerk(organization)]);
+    bearer = await signSessionToken(clerk, {
+      userId: user.id,
+      azp: TEST_WEB_ORIGIN,
+      org: { id: organization.id, role: "org:member" },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await t.close();
+  });
+
+  it.each([
+    ["user.me, the caller's profile", "GET", "/api/trpc/user.me", true, 200],
+    ["org.members, names and email addresses", "GET", "/api/trpc/org.members", true, 200],
+    ["a refused session", "GET", "/api/trpc/user.me", false, 401],
+    ["an unknown procedure", "GET", "/api/trpc/user.nothing", true, 404],
+    ["an unknown API route", "GET", "/api/nothing", false, 404],
+    ["an unsigned webhook", "POST", "/api/webhooks/clerk", false, 400],
+    ["an unsigned Inngest call", "GET", "/api/inngest", false, 401],
+    ["the health check", "GET", "/healthz", false, 200],
+  ])("%s: Cache-Control no-store", async (_case, method, path, signedIn, status) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: signedIn ? { Authorization: `Bearer ${bearer}` } : {},
+      ...(method === "POST" ? { body: "{}" } : {}),
+    });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+});
