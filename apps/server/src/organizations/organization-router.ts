@@ -14,8 +14,6 @@ export const organizationProfileInput = z.strictObject({
   description: userText({ label: "Description", max: 500, multiline: true }).nullable().optional(),
 });
 
-export type OrganizationProfileInput = z.input<typeof organizationProfileInput>;
-
 /** The session's active organization (ctx.auth.orgId, from Clerk's verified claims), never one from input. */
 export const organizationRouter = router({
   current: orgProcedure.query(async ({ ctx }): Promise<Organization> => {
