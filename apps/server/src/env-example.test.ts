@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { readDbEnv } from "@repo/db/env";
-import { readSettingsSource } from "@repo/db/settings";
 import { readBackfillEnv } from "@repo/inngest/env";
+import { readSettingsSource } from "@repo/settings/source";
 import { describe, expect, it } from "vitest";
 import { readServerEnv } from "./env.ts";
 

@@ -1,4 +1,4 @@
-import { SettingsError } from "@repo/db/env";
+import { SettingsError } from "@repo/settings";
 import { describe, expect, it } from "vitest";
 import { readServerEnv } from "./env.ts";
 import { createTestClerkInstance } from "./testing/clerk-session.ts";

@@ -1,7 +1,7 @@
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
-import { SettingsError } from "@repo/db/env";
 import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
-import { readSettingsSource } from "@repo/db/settings";
+import { SettingsError } from "@repo/settings";
+import { readSettingsSource } from "@repo/settings/source";
 import { createAppFromSettings } from "./app-from-settings.ts";
 import { readServerEnv } from "./env.ts";
 import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";

@@ -64,7 +64,7 @@ function SignedInPages() {
 
 /** While someone acts as the user (Clerk's impersonation, as `user.me` reports it), on every page. */
 function ImpersonationBanner() {
-  const me = trpc.user.me.useQuery(undefined, { retry: retryWhenUnreachable });
+  const me = trpc.user.me.useQuery();
   const actor = me.data?.actor;
   return actor && me.data ? <ActingAsBanner actor={actor} profile={me.data.profile} /> : null;
 }
@@ -101,7 +101,10 @@ function useLocationPath(): [string, (path: string) => void] {
 /** tRPC and React Query for one signed-in user in one organization (App.tsx keys this by both). */
 function ApiProviders({ children }: { children: ReactNode }) {
   const { getToken } = useAuth();
-  const [queryClient] = useState(() => new QueryClient());
+  // Every query retries only what may fix itself (see retryWhenUnreachable); mutations never retry.
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: retryWhenUnreachable } } }),
+  );
   const [trpcClient] = useState(() => createTrpcClient(() => getToken()));
   return (
     <trpc.Provider client={trpcClient} queryClient={queryClient}>

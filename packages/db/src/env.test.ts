@@ -2,6 +2,14 @@ import { describe, expect, it } from "vitest";
 import { readDbEnv } from "./env.ts";
 
 describe("readDbEnv", () => {
+  it("rejects a malformed DATABASE_URL with a hint and without echoing it", () => {
+    expect(() => readDbEnv({ DATABASE_URL: "postgres//user:s3cret@db" })).toThrow(/DATABASE_URL is not a valid URL/);
+    expect(() => readDbEnv({ DATABASE_URL: "postgres//user:s3cret@db" })).not.toThrow(/s3cret/);
+    expect(() => readDbEnv({ DATABASE_URL: "mysql://user:s3cret@db/app" })).toThrow(
+      /DATABASE_URL must start with postgres:\/\//,
+    );
+  });
+
   it("bounds every wait on Postgres by default", () => {
     expect(readDbEnv({}).postgresTimeouts).toEqual({ connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 });
     expect(readDbEnv({ DATABASE_CONNECT_TIMEOUT_MS: "", DATABASE_STATEMENT_TIMEOUT_MS: " " }).postgresTimeouts).toEqual(

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { millisecondsSetting, optionalSetting, parseSettings } from "@repo/settings";
 import { z } from "zod";
 
 /** How long the server waits for Postgres before it gives up and answers with an error. */
@@ -16,37 +17,34 @@ export type PostgresTimeouts = {
  */
 export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = { connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 };
 
-const NOT_MILLISECONDS = "must be a whole number of milliseconds (0: no limit)";
-
-/** A duration from the environment, in whole milliseconds up to an hour; 0 means no limit, unset the default. */
-const milliseconds = (fallback: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => (value ? Number(value) : fallback))
-    .pipe(
-      z
-        .number({ message: NOT_MILLISECONDS })
-        .int(NOT_MILLISECONDS)
-        .min(0, NOT_MILLISECONDS)
-        .max(3_600_000, "must be at most 3600000 (one hour)"),
-    );
-
-const dbEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .transform((value) => value || undefined)
-    .optional(),
-  PGLITE_DATA_DIR: z
-    .string()
-    .trim()
-    .transform((value) => value || undefined)
-    .optional(),
-  DATABASE_CONNECT_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.connectTimeoutMs),
-  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds(DEFAULT_POSTGRES_TIMEOUTS.statementTimeoutMs),
+/** The database's settings, for programs that read more than these to compose into one schema. */
+export const dbEnvSchema = z.object({
+  DATABASE_URL: optionalSetting.pipe(postgresUrlSetting().optional()),
+  PGLITE_DATA_DIR: optionalSetting,
+  DATABASE_CONNECT_TIMEOUT_MS: millisecondsSetting(DEFAULT_POSTGRES_TIMEOUTS.connectTimeoutMs),
+  DATABASE_STATEMENT_TIMEOUT_MS: millisecondsSetting(DEFAULT_POSTGRES_TIMEOUTS.statementTimeoutMs),
 });
+
+/**
+ * A Postgres connection string, checked up front: pg's own error for a typo is "Invalid URL" with no hint.
+ * The messages never echo the value, which holds a password.
+ */
+function postgresUrlSetting() {
+  return z.string().superRefine((value, ctx) => {
+    const problem = postgresUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+function postgresUrlProblem(value: string): string | undefined {
+  if (!URL.canParse(value))
+    return "is not a valid URL: expected postgres://USER:PASSWORD@HOST:5432/DATABASE, or leave it unset to use the embedded database";
+  const url = new URL(value);
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
+    return `must start with postgres:// or postgresql://, not ${url.protocol}//`;
+  if (!url.hostname) return "has no host name";
+  return undefined;
+}
 
 export type DbEnv = {
   /** Postgres connection string; absent means the embedded PGlite database. */
@@ -56,31 +54,13 @@ export type DbEnv = {
   postgresTimeouts: PostgresTimeouts;
 };
 
-/**
- * Settings that cannot be used. `problems` holds one line per problem, naming the variable and what it
- * must be, never its value: every app prints them as plain lines for the person starting it.
- */
-export class SettingsError extends Error {
-  override name = "SettingsError";
-  constructor(
-    readonly heading: string,
-    readonly problems: string[],
-  ) {
-    super(`${heading}\n${problems.map((problem) => `- ${problem}`).join("\n")}`);
-  }
-}
-
 /** Reads the database settings from the environment, once, where they enter the program. */
 export function readDbEnv(env: NodeJS.ProcessEnv = process.env): DbEnv {
-  const result = dbEnvSchema.safeParse(env);
-  if (!result.success) {
-    // Names the variable and what it must be, never the value (DATABASE_URL holds a password).
-    throw new SettingsError(
-      "Invalid database settings:",
-      result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
-    );
-  }
-  const parsed = result.data;
+  return dbEnvFrom(parseSettings(dbEnvSchema, env, "Invalid database settings:"));
+}
+
+/** The database settings out of a parse that included dbEnvSchema. */
+export function dbEnvFrom(parsed: z.output<typeof dbEnvSchema>): DbEnv {
   return {
     databaseUrl: parsed.DATABASE_URL,
     pgliteDataDir: parsed.PGLITE_DATA_DIR ?? join(findWorkspaceRoot(process.cwd()), ".data", "pglite"),

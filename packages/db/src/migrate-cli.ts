@@ -1,7 +1,7 @@
+import { readSettingsSource } from "@repo/settings/source";
 import { createDb, dbConfigFromEnv, describeDb } from "./client.ts";
 import { readDbEnv } from "./env.ts";
 import { migrateToLatest } from "./migrate.ts";
-import { readSettingsSource } from "./settings-source.ts";
 
 // The same settings the server reads: in development .env may name the Postgres to migrate.
 const env = readDbEnv(readSettingsSource());

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 
 /** A timestamp column the database fills in, and that the code may set explicitly. */
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -137,8 +137,6 @@ export interface Database {
 }
 
 export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
 export type ReconciliationRun = Selectable<ReconciliationRunsTable>;
 export type Organization = Selectable<OrganizationsTable>;
 export type OrganizationMembership = Selectable<OrganizationMembershipsTable>;

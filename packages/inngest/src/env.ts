@@ -1,23 +1,149 @@
-import { readDbEnv } from "@repo/db/env";
+import { type DbEnv, dbEnvFrom, dbEnvSchema } from "@repo/db/env";
+import { numberSetting, optionalSetting, originSetting, parseSettings } from "@repo/settings";
+import { clerkApiUrlSetting, requiredClerkSecretKeySetting } from "@repo/settings/clerk";
 import { z } from "zod";
+import { DEFAULT_TOMBSTONE_LIMIT, type TombstoneLimit } from "./sync/reconcile/tombstone-limit.ts";
 
-const backfillEnvSchema = z.object({
-  CLERK_SECRET_KEY: z
-    .string({ message: "is not set: copy it from the Clerk dashboard (API keys) into .env" })
-    .regex(/^sk_(test|live)_/, "must start with sk_test_ or sk_live_: copy it from the Clerk dashboard (API keys)"),
-  CLERK_API_URL: z
-    .string()
-    .trim()
-    .transform((value) => value || undefined)
-    .pipe(z.url().optional())
-    .optional(),
+export const fromInngestDashboard = (where: string) => `copy it from the Inngest dashboard (${where})`;
+
+const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live users)";
+const USER_COUNT = "must be a whole number of users";
+
+function signingKeySetting() {
+  return optionalSetting.pipe(
+    z
+      .string()
+      .regex(/^signkey-/, `must start with signkey-: ${fromInngestDashboard("Manage > Signing Key")}`)
+      .optional(),
+  );
+}
+
+/**
+ * Inngest's settings and the reconciliation's, as the server reads them. Inngest's SDK would read its own
+ * INNGEST_* variables from process.env; the server reads these here instead and hands them to the SDK,
+ * and production refuses any other INNGEST_* variable (INNGEST_SETTING_NAMES).
+ */
+export const inngestEnvSchema = z.object({
+  INNGEST_DEV: optionalSetting,
+  INNGEST_SIGNING_KEY: signingKeySetting(),
+  INNGEST_SIGNING_KEY_FALLBACK: signingKeySetting(),
+  INNGEST_EVENT_KEY: optionalSetting,
+  INNGEST_BASE_URL: optionalSetting.pipe(z.url().optional()),
+  INNGEST_SERVE_ORIGIN: optionalSetting.pipe(originSetting("INNGEST_SERVE_ORIGIN").optional()),
+  USERS_RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(
+    z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION),
+  ),
+  USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: numberSetting(
+    z.number({ message: USER_COUNT }).int(USER_COUNT).nonnegative(USER_COUNT),
+  ),
+  USERS_RECONCILE_CRON: optionalSetting.pipe(
+    z
+      .string()
+      .regex(
+        /^(TZ=\S+\s+)?(\S+\s+){4}\S+$/,
+        "must be a five-field cron expression, optionally after TZ=Zone/Name, such as 0 3 * * * (daily at 03:00 UTC)",
+      )
+      .optional(),
+  ),
 });
 
-/** Settings of `pnpm users:backfill`, validated where they enter; values are never echoed. */
-export function readBackfillEnv(env: NodeJS.ProcessEnv) {
-  const result = backfillEnvSchema.safeParse(env);
-  if (!result.success) {
-    throw new Error(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("\n"));
-  }
-  return { ...readDbEnv(env), clerkSecretKey: result.data.CLERK_SECRET_KEY, clerkApiUrl: result.data.CLERK_API_URL };
+/** The INNGEST_* variables read here; Inngest's SDK reads any other one on its own. */
+export const INNGEST_SETTING_NAMES: ReadonlySet<string> = new Set(
+  Object.keys(inngestEnvSchema.shape).filter((name) => name.startsWith("INNGEST_")),
+);
+
+export type InngestSettings = {
+  /** Inngest Dev Server mode: no signature checks. Development only; refused in production. */
+  isDev: boolean;
+  /** Where events are sent and the app is registered; Inngest Cloud when unset. */
+  baseUrl: string | undefined;
+  signingKey: string | undefined;
+  /** The previous signing key while a rotation is under way. */
+  signingKeyFallback: string | undefined;
+  eventKey: string | undefined;
+  /**
+   * The origin Inngest is told to call (`serve()`'s serveOrigin). Without it the SDK builds the URL it
+   * registers from the request's Host header, which anyone can set.
+   */
+  serveOrigin: string | undefined;
+};
+
+export type ReconcileSettings = {
+  /** Cron schedule of the daily reconciliation; the function's default when unset. */
+  schedule: string | undefined;
+  /**
+   * A reconciliation that would tombstone more than `share` of the live users and more than `minUsers`
+   * users stops instead (most likely the wrong Clerk instance's key).
+   */
+  tombstoneLimit: TombstoneLimit;
+};
+
+export type InngestEnv = {
+  inngest: InngestSettings;
+  reconcile: ReconcileSettings;
+  /** A problem to refuse outside production (production refuses INNGEST_DEV whatever its value). */
+  devModeProblem: string | undefined;
+};
+
+/**
+ * Inngest's and the reconciliation's settings out of a parse that included inngestEnvSchema. Dev mode
+ * and the Dev Server's URL are never taken in production.
+ */
+export function inngestEnvFrom(
+  parsed: z.output<typeof inngestEnvSchema>,
+  options: { isProduction: boolean },
+): InngestEnv {
+  const { isProduction } = options;
+  const devMode = readInngestDevMode(parsed.INNGEST_DEV);
+  return {
+    inngest: {
+      isDev: !isProduction && devMode.isDev,
+      baseUrl: parsed.INNGEST_BASE_URL ?? (isProduction ? undefined : devMode.devServerUrl),
+      signingKey: parsed.INNGEST_SIGNING_KEY,
+      signingKeyFallback: parsed.INNGEST_SIGNING_KEY_FALLBACK,
+      eventKey: parsed.INNGEST_EVENT_KEY,
+      serveOrigin: parsed.INNGEST_SERVE_ORIGIN,
+    },
+    reconcile: {
+      schedule: parsed.USERS_RECONCILE_CRON,
+      tombstoneLimit: {
+        share: parsed.USERS_RECONCILE_MAX_TOMBSTONE_SHARE ?? DEFAULT_TOMBSTONE_LIMIT.share,
+        minUsers: parsed.USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS ?? DEFAULT_TOMBSTONE_LIMIT.minUsers,
+      },
+    },
+    devModeProblem: isProduction ? undefined : devMode.problem,
+  };
+}
+
+/**
+ * INNGEST_DEV as Inngest's SDK reads it: 1/true or a Dev Server URL mean dev mode, 0/false mean cloud.
+ * Anything else is refused, because the SDK would quietly treat a word like "no" as dev mode.
+ */
+function readInngestDevMode(value: string | undefined): {
+  isDev: boolean;
+  devServerUrl?: string;
+  problem?: string;
+} {
+  if (value === undefined) return { isDev: false };
+  const word = value.toLowerCase();
+  if (word === "1" || word === "true") return { isDev: true };
+  if (word === "0" || word === "false") return { isDev: false };
+  if (URL.canParse(value) && /^https?:/.test(value)) return { isDev: true, devServerUrl: value };
+  return {
+    isDev: false,
+    problem: "INNGEST_DEV must be 1, 0, or the Dev Server's URL (such as http://localhost:8288)",
+  };
+}
+
+const backfillEnvSchema = dbEnvSchema.extend({
+  CLERK_SECRET_KEY: requiredClerkSecretKeySetting,
+  CLERK_API_URL: clerkApiUrlSetting,
+});
+
+export type BackfillEnv = DbEnv & { clerkSecretKey: string; clerkApiUrl: string | undefined };
+
+/** Settings of `pnpm clerk:backfill`, validated where they enter; values are never echoed. */
+export function readBackfillEnv(env: NodeJS.ProcessEnv): BackfillEnv {
+  const parsed = parseSettings(backfillEnvSchema, env, "Invalid settings:");
+  return { ...dbEnvFrom(parsed), clerkSecretKey: parsed.CLERK_SECRET_KEY, clerkApiUrl: parsed.CLERK_API_URL };
 }

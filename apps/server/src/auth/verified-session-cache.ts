@@ -39,7 +39,13 @@ export class VerifiedSessionCache {
 
   constructor(options: VerifiedSessionCacheOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#cache = new LRUCache({ max: options.maxEntries ?? 10_000 });
+    this.#cache = new LRUCache({
+      max: options.maxEntries ?? 10_000,
+      // Each entry lives until its own token's `exp` (remember() gives the ttl). The clock is read on
+      // every lookup (no resolution window), so no entry outlives its token by even a millisecond.
+      perf: { now: this.#now },
+      ttlResolution: 0,
+    });
   }
 
   get size(): number {
@@ -48,18 +54,17 @@ export class VerifiedSessionCache {
 
   get(token: string): VerifiedSession | undefined {
     const entry = this.#cache.get(token);
-    if (entry && entry.expiresAtMs > this.#now()) {
-      this.hits += 1;
-      return entry;
-    }
-    if (entry) this.#cache.delete(token);
-    this.misses += 1;
-    return undefined;
+    if (entry) this.hits += 1;
+    else this.misses += 1;
+    return entry;
   }
 
   /** Stores a verification Clerk's SDK just made; ignores tokens already at or past their `exp`. */
   remember(token: string, session: VerifiedSession): void {
-    if (session.expiresAtMs <= this.#now()) return;
-    this.#cache.set(token, session);
+    // lru-cache counts an entry stale once more than `ttl` ms have passed, so at `exp` itself the entry
+    // must already be one past its ttl: hence the 1. (A ttl of 0 would mean "forever".)
+    const ttl = session.expiresAtMs - this.#now() - 1;
+    if (ttl < 1) return;
+    this.#cache.set(token, session, { ttl });
   }
 }

@@ -14,8 +14,6 @@ export const organizationProfileInput = z.strictObject({
   description: userText({ label: "Description", max: 500, multiline: true }).nullable().optional(),
 });
 
-export type OrganizationProfileInput = z.input<typeof organizationProfileInput>;
-
 /**
  * The input of a procedure that takes none. Refused (400) when present, so a caller naming an organization
  * learns it is not how to pick one, instead of silently getting the session's.

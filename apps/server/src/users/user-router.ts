@@ -11,8 +11,6 @@ export const profileInput = z.strictObject({
   bio: userText({ label: "Bio", max: 500, multiline: true }).nullable().optional(),
 });
 
-export type ProfileInput = z.input<typeof profileInput>;
-
 export const userRouter = router({
   /** The caller's own profile; there is deliberately no way to ask for anyone else's. */
   me: protectedProcedure.query(async ({ ctx }): Promise<CurrentUser> => {

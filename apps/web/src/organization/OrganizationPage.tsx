@@ -1,6 +1,7 @@
 import { useAuth } from "@clerk/react";
-import { describeApiProblem, retryWhenUnreachable, trpc } from "../api/trpc.ts";
-import { ProblemState } from "../profile/ProblemState.tsx";
+import { describeApiProblem, trpc } from "../api/trpc.ts";
+import { ProblemState } from "../ui/ProblemState.tsx";
+import { QueryPage } from "../ui/QueryPage.tsx";
 import { MemberList } from "./MemberList.tsx";
 import { OrganizationCard } from "./OrganizationCard.tsx";
 import { OrganizationForm } from "./OrganizationForm.tsx";
@@ -14,54 +15,41 @@ export default function OrganizationPage() {
   const { has } = useAuth();
   const isAdmin = has?.({ role: "org:admin" }) ?? false;
   const utils = trpc.useUtils();
-  const current = trpc.org.current.useQuery(undefined, { retry: retryWhenUnreachable });
-  const members = trpc.org.members.useQuery(undefined, { retry: retryWhenUnreachable });
+  const current = trpc.org.current.useQuery();
+  const members = trpc.org.members.useQuery();
   const save = trpc.org.updateProfile.useMutation({
     onSuccess: (organization) => utils.org.current.setData(undefined, organization),
   });
-
-  if (current.isPending) {
-    return (
-      <main className="page" aria-busy="true">
-        <p className="muted">Loading your organization…</p>
-      </main>
-    );
-  }
-  if (current.isError) {
-    return (
-      <main className="page">
-        <ProblemState problem={describeApiProblem(current.error)} onRetry={() => void current.refetch()} />
-      </main>
-    );
-  }
-
-  const organization = current.data;
   const problem = save.error ? describeApiProblem(save.error) : undefined;
   return (
-    <main className="page">
-      <OrganizationCard organization={organization} />
-      {members.isError ? (
-        <ProblemState problem={describeApiProblem(members.error)} onRetry={() => void members.refetch()} />
-      ) : (
-        <MemberList members={members.data} />
+    <QueryPage query={current} loadingText="Loading your organization…">
+      {(organization) => (
+        <>
+          <OrganizationCard organization={organization} />
+          {members.isError ? (
+            <ProblemState problem={describeApiProblem(members.error)} onRetry={() => void members.refetch()} />
+          ) : (
+            <MemberList members={members.data} />
+          )}
+          {isAdmin ? (
+            <OrganizationForm
+              // A save puts the stored text (trimmed, normalized) back in the field.
+              key={`${organization.id}:${organization.description ?? ""}`}
+              organization={organization}
+              isSaving={save.isPending}
+              onSave={(values) => save.mutate(values)}
+              fieldErrors={problem?.kind === "invalid-input" ? problem.fieldErrors : undefined}
+              formError={problem && problem.kind !== "invalid-input" ? describeSaveProblem(problem) : undefined}
+              savedAt={save.isSuccess ? new Date(save.submittedAt) : undefined}
+            />
+          ) : (
+            <p className="muted" data-testid="admins-only">
+              Only this organization's admins can change its description.
+            </p>
+          )}
+        </>
       )}
-      {isAdmin ? (
-        <OrganizationForm
-          // A save puts the stored text (trimmed, normalized) back in the field.
-          key={`${organization.id}:${organization.description ?? ""}`}
-          organization={organization}
-          isSaving={save.isPending}
-          onSave={(values) => save.mutate(values)}
-          fieldErrors={problem?.kind === "invalid-input" ? problem.fieldErrors : undefined}
-          formError={problem && problem.kind !== "invalid-input" ? describeSaveProblem(problem) : undefined}
-          savedAt={save.isSuccess ? new Date(save.submittedAt) : undefined}
-        />
-      ) : (
-        <p className="muted" data-testid="admins-only">
-          Only this organization's admins can change its description.
-        </p>
-      )}
-    </main>
+    </QueryPage>
   );
 }
 

@@ -1,18 +1,14 @@
-import { cloneElement, type FormEvent, type ReactElement, useId, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import type { Profile } from "../api/trpc.ts";
+import { Field, SaveActions, type SaveStatus } from "../ui/form-parts.tsx";
 
 export type ProfileFormValues = { displayName: string; bio: string };
 
-export type ProfileFormProps = {
+export type ProfileFormProps = SaveStatus & {
   profile: Profile;
   onSave: (values: ProfileFormValues) => void;
-  isSaving: boolean;
   /** Messages from the server, per field, for the last attempt. */
   fieldErrors?: Partial<Record<keyof ProfileFormValues, string[] | undefined>>;
-  /** A failure that is not about one field. */
-  formError?: string | undefined;
-  /** Set after a successful save. */
-  savedAt?: Date | undefined;
 };
 
 export const DISPLAY_NAME_MAX = 80;
@@ -63,42 +59,7 @@ export function ProfileForm({ profile, onSave, isSaving, fieldErrors, formError,
           onChange={(e) => setValues({ ...values, bio: e.target.value })}
         />
       </Field>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={isSaving} aria-busy={isSaving}>
-          {isSaving ? "Saving…" : "Save"}
-        </button>
-        <p id={ids.status} role="status" aria-live="polite" className={formError ? "error-text" : "muted"}>
-          {formError ?? (savedAt && !isSaving ? `Saved at ${savedAt.toLocaleTimeString()}` : "")}
-        </p>
-      </div>
+      <SaveActions statusId={ids.status} isSaving={isSaving} formError={formError} savedAt={savedAt} />
     </form>
-  );
-}
-
-function Field(props: {
-  id: string;
-  label: string;
-  hint: string;
-  error: string | undefined;
-  children: ReactElement<Record<string, unknown>>;
-}) {
-  const hintId = `${props.id}-hint`;
-  const errorId = `${props.id}-error`;
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <p id={hintId} className="muted">
-        {props.hint}
-      </p>
-      {cloneElement(props.children, {
-        "aria-describedby": props.error ? `${hintId} ${errorId}` : hintId,
-        "aria-invalid": Boolean(props.error),
-      })}
-      {props.error ? (
-        <p id={errorId} className="error-text">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
   );
 }

@@ -1,5 +1,6 @@
-import { describeApiProblem, retryWhenUnreachable, trpc } from "../api/trpc.ts";
-import { ProblemState } from "./ProblemState.tsx";
+import { describeApiProblem, trpc } from "../api/trpc.ts";
+import { ProblemState } from "../ui/ProblemState.tsx";
+import { QueryPage } from "../ui/QueryPage.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { ProfileForm } from "./ProfileForm.tsx";
 
@@ -9,44 +10,31 @@ import { ProfileForm } from "./ProfileForm.tsx";
  */
 export function ProfilePage() {
   const utils = trpc.useUtils();
-  const me = trpc.user.me.useQuery(undefined, { retry: retryWhenUnreachable });
+  const me = trpc.user.me.useQuery();
   const save = trpc.user.updateProfile.useMutation({
     onSuccess: (profile) => utils.user.me.setData(undefined, (current) => current && { ...current, profile }),
   });
-
-  if (me.isPending) {
-    return (
-      <main className="page" aria-busy="true">
-        <p className="muted">Loading your profile…</p>
-      </main>
-    );
-  }
-  if (me.isError) {
-    return (
-      <main className="page">
-        <ProblemState problem={describeApiProblem(me.error)} onRetry={() => void me.refetch()} />
-      </main>
-    );
-  }
-
-  const { profile } = me.data;
   const problem = save.error ? describeApiProblem(save.error) : undefined;
   return (
-    <main className="page">
-      <ProfileCard profile={profile} />
-      {problem && problem.kind !== "invalid-input" && problem.kind !== "other" ? (
-        <ProblemState problem={problem} onRetry={() => save.reset()} />
-      ) : (
-        <ProfileForm
-          key={profile.id}
-          profile={profile}
-          isSaving={save.isPending}
-          onSave={(values) => save.mutate(values)}
-          fieldErrors={problem?.kind === "invalid-input" ? problem.fieldErrors : undefined}
-          formError={problem?.kind === "other" ? problem.message : undefined}
-          savedAt={save.isSuccess ? new Date(save.submittedAt) : undefined}
-        />
+    <QueryPage query={me} loadingText="Loading your profile…">
+      {({ profile }) => (
+        <>
+          <ProfileCard profile={profile} />
+          {problem && problem.kind !== "invalid-input" && problem.kind !== "other" ? (
+            <ProblemState problem={problem} onRetry={() => save.reset()} />
+          ) : (
+            <ProfileForm
+              key={profile.id}
+              profile={profile}
+              isSaving={save.isPending}
+              onSave={(values) => save.mutate(values)}
+              fieldErrors={problem?.kind === "invalid-input" ? problem.fieldErrors : undefined}
+              formError={problem?.kind === "other" ? problem.message : undefined}
+              savedAt={save.isSuccess ? new Date(save.submittedAt) : undefined}
+            />
+          )}
+        </>
       )}
-    </main>
+    </QueryPage>
   );
 }

@@ -2,13 +2,13 @@ import { parseArgs } from "node:util";
 import { createClerkClient } from "@clerk/backend";
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
-import { readSettingsSource } from "@repo/db/settings";
 import {
   findLatestReconciliationRun,
   type ReconciliationCounts,
   type ReconciliationRun,
   type SkippedUser,
 } from "@repo/db/users";
+import { readSettingsSource } from "@repo/settings/source";
 import { SingleBar } from "cli-progress";
 import { readBackfillEnv } from "../../env.ts";
 import { runReconciliation } from "./run-reconciliation.ts";

@@ -2,8 +2,8 @@ import type { ClerkClient } from "@clerk/backend";
 import type { SkippedUser } from "@repo/db/users";
 import type { z } from "zod";
 import { describeIssues } from "../clerk-values.ts";
-import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "../memberships/clerk-membership.ts";
-import { type ClerkOrganizationJson, clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
+import { clerkMembershipJsonSchema } from "../memberships/clerk-membership.ts";
+import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
 /** Organizations or memberships as Clerk returned them: the ones we can store, and the ones we cannot. */
@@ -18,9 +18,6 @@ export type ClerkListing<T> = {
   returned: number;
   totalCount: number;
 };
-
-export type ClerkOrganizationListing = ClerkListing<ClerkOrganizationJson>;
-export type ClerkMembershipListing = ClerkListing<ClerkMembershipJson>;
 
 /**
  * One page of Clerk's organizations, oldest first: ascending creation time keeps the order stable while

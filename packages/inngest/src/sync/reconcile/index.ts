@@ -1,21 +1,3 @@
-export { CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-requests.ts";
-export {
-  type DriveOptions,
-  driveReconciliation,
-  type ReconciliationOutcome,
-  type RunStep,
-} from "./reconcile-driver.ts";
-export {
-  checkTombstoneLimit,
-  type ReconcileDeps,
-  reconcilePage,
-  type TombstoneVerdict,
-  tombstoneUnlistedBatch,
-} from "./reconcile-steps.ts";
-export { type ReconciliationReport, type RunOptions, runReconciliation } from "./run-reconciliation.ts";
-export {
-  DEFAULT_TOMBSTONE_LIMIT,
-  parseTombstoneLimit,
-  type TombstoneLimit,
-  tombstoneLimitSchema,
-} from "./tombstone-limit.ts";
+// What other packages use of the reconciliation: the in-process run (the benchmark). Everything else
+// stays inside the sync domain.
+export { runReconciliation } from "./run-reconciliation.ts";

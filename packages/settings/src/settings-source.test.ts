@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SettingsError } from "./env.ts";
+import { SettingsError } from "./settings.ts";
 import { readSettingsSource } from "./settings-source.ts";
 
 function dotenvFile(contents: string): string {

@@ -1,7 +1,7 @@
 import { SignOutButton, useClerk } from "@clerk/react";
 import type { ApiProblem } from "../api/trpc.ts";
 
-/** A clear next step for each way loading the profile can fail; never a blank card. */
+/** A clear next step for each way a call to the server can fail; never a blank card. */
 export function ProblemState({ problem, onRetry }: { problem: ApiProblem; onRetry: () => void }) {
   switch (problem.kind) {
     case "unauthorized":

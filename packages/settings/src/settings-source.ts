@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "dotenv";
-import { SettingsError } from "./env.ts";
+import { SettingsError } from "./settings.ts";
 
 /**
- * The repository's .env: three folders up from packages/db/src, and from apps/server/dist too, where
+ * The repository's .env: three folders up from packages/settings/src, and from apps/server/dist too, where
  * the server's bundle carries this module.
  */
 const REPOSITORY_DOTENV = fileURLToPath(new URL("../../../.env", import.meta.url));

@@ -1,0 +1,71 @@
+import { fromInngestDashboard, INNGEST_SETTING_NAMES } from "@repo/inngest/env";
+import { isHttpsOrLocal, SettingsError } from "@repo/settings";
+import { fromClerkDashboard } from "@repo/settings/clerk";
+import type { ServerEnv } from "./env.ts";
+
+/**
+ * In development the app starts without keys (and shows how to add them); in production it must not
+ * start with anything that would let a request, a token or a copied .env.example turn it against its
+ * users.
+ */
+export function assertProductionReady(
+  env: ServerEnv,
+  seen: { inngestDevSet: boolean; serveOriginSet: boolean; environment: NodeJS.ProcessEnv },
+) {
+  const problems: string[] = [];
+  if (!env.databaseUrl)
+    problems.push("DATABASE_URL is not set: production runs on Postgres (postgres://USER:PASSWORD@HOST:5432/DB)");
+  if (!env.clerk.publishableKey) problems.push(`CLERK_PUBLISHABLE_KEY is not set: ${fromClerkDashboard("API keys")}`);
+  if (!env.clerk.secretKey) problems.push(`CLERK_SECRET_KEY is not set: ${fromClerkDashboard("API keys")}`);
+  if (!env.clerk.jwtKey)
+    problems.push(
+      `CLERK_JWT_KEY is not set: production verifies session tokens without calling Clerk; ${fromClerkDashboard("API keys > JWT public key > PEM")}`,
+    );
+  if (env.webOrigins.length === 0)
+    problems.push(
+      "WEB_ORIGIN is not set: the origins the web app is served from, such as https://app.example.com (CORS and Clerk's azp check)",
+    );
+  for (const origin of env.webOrigins) {
+    if (!isHttpsOrLocal(origin))
+      problems.push(`WEB_ORIGIN must use https outside localhost: ${origin} would let tokens travel in clear text`);
+  }
+  if (seen.inngestDevSet)
+    problems.push(
+      "INNGEST_DEV is set: production never runs Inngest in dev mode, which skips signature checks; unset it (whatever its value)",
+    );
+  if (!env.inngest.signingKey)
+    problems.push(
+      `INNGEST_SIGNING_KEY is not set: it verifies Inngest's calls to /api/inngest; ${fromInngestDashboard("Manage > Signing Key")}`,
+    );
+  if (env.clerk.webhookSigningSecret && !env.inngest.eventKey)
+    problems.push(
+      `INNGEST_EVENT_KEY is not set: /api/webhooks/clerk (on because CLERK_WEBHOOK_SIGNING_SECRET is set) sends Clerk's events to Inngest with it; ${fromInngestDashboard("Manage > Event Keys")}`,
+    );
+  // (Defaulted from WEB_ORIGIN, it is checked above already.)
+  if (seen.serveOriginSet && env.inngest.serveOrigin && !isHttpsOrLocal(env.inngest.serveOrigin))
+    problems.push(
+      `INNGEST_SERVE_ORIGIN must use https outside localhost: Inngest would call ${env.inngest.serveOrigin} in clear text`,
+    );
+  if (env.inngest.baseUrl && !isHttpsOrLocal(env.inngest.baseUrl))
+    problems.push(
+      `INNGEST_BASE_URL must use https outside localhost: events and the signing key's hash would travel in clear text`,
+    );
+  for (const name of unreadInngestSettings(seen.environment))
+    problems.push(
+      `${name} is set, but this server does not read it and Inngest's SDK would read it on its own: unset it (INNGEST_BASE_URL sets where Inngest is)`,
+    );
+  if (problems.length > 0) throw new SettingsError("Missing or unsafe production settings:", problems);
+}
+
+/**
+ * Inngest's SDK reads its own INNGEST_* variables from process.env on every request, whatever the
+ * client is given (INNGEST_API_BASE_URL would send the signing key's hash elsewhere, INNGEST_STREAMING
+ * changes every status code). Production takes only the ones @repo/inngest/env validates and the server
+ * passes on.
+ */
+function unreadInngestSettings(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith("INNGEST_") && !INNGEST_SETTING_NAMES.has(name))
+    .filter((name) => env[name]?.trim())
+    .sort();
+}
