@@ -1,0 +1,6 @@
+export {
+  createRefusedCallLog,
+  REFUSAL_LOG_INTERVAL_MS,
+  type RefusalReason,
+  type RefusedCallLog,
+} from "./refused-calls.ts";
