@@ -1,6 +1,7 @@
 import { Inngest, type Logger } from "inngest";
 import { fetchWithinSendDeadline, SEND_EVENT_TIMEOUT_MS, sendDeadlineMiddleware } from "./send-deadline.ts";
 import { createRefusedCallLog, withRefusalsThrottled } from "./serve/refused-calls.ts";
+import { unknownFunctionMiddleware } from "./serve/unknown-function.ts";
 
 export { SEND_EVENT_TIMEOUT_MS, SendEventTimeoutError } from "./send-deadline.ts";
 
@@ -32,7 +33,7 @@ export function createInngestClient(options: InngestClientOptions) {
     id: INNGEST_APP_ID,
     ...clientOptions,
     ...(logger ? { internalLogger: withRefusalsThrottled(logger, createRefusedCallLog(logger)) } : {}),
-    middleware: [sendDeadlineMiddleware(sendTimeoutMs)],
+    middleware: [sendDeadlineMiddleware(sendTimeoutMs), unknownFunctionMiddleware()],
     fetch: fetchWithinSendDeadline,
   });
 }
