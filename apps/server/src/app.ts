@@ -2,6 +2,7 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "@repo/inngest/client";
 import { createFunctions } from "@repo/inngest/functions";
+import { createRefusedCallLog } from "@repo/inngest/serve";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import cors from "cors";
@@ -14,6 +15,7 @@ import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
+import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -73,6 +75,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(
     INNGEST_SERVE_PATH,
+    // Before the body parser: a call whose signature header cannot be valid is refused unread.
+    refuseImplausibleSignatures(deps.inngest, createRefusedCallLog(deps.logger)),
     express.json({ limit: "4mb" }),
     serve({
       client: deps.inngest,
