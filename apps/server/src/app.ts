@@ -15,6 +15,7 @@ import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
+import { DEFAULT_INNGEST_MAX_BODY_BYTES } from "./pipeline/inngest-body-limit.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
@@ -30,6 +31,8 @@ export type AppDeps = {
    * it the SDK builds that URL from the request's Host header; production always sets it (env.ts).
    */
   inngestServeOrigin?: string | undefined;
+  /** Largest body /api/inngest reads (default DEFAULT_INNGEST_MAX_BODY_BYTES); more gets 413. */
+  inngestMaxBodyBytes?: number | undefined;
   logger: Logger;
   /** Absent when Clerk is not configured yet: every request is then signed out. */
   clerkAuth: ClerkAuthConfig | undefined;
@@ -77,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
     INNGEST_SERVE_PATH,
     // Before the body parser: a call whose signature header cannot be valid is refused unread.
     refuseImplausibleSignatures(deps.inngest, createRefusedCallLog(deps.logger)),
-    express.json({ limit: "4mb" }),
+    express.json({ limit: deps.inngestMaxBodyBytes ?? DEFAULT_INNGEST_MAX_BODY_BYTES }),
     serve({
       client: deps.inngest,
       // Every call, sync (PUT) and introspection (GET) included, must carry Inngest's signature: an

@@ -2,6 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { type PostgresTimeouts, readDbEnv, SettingsError } from "@repo/db/env";
 import { DEFAULT_TOMBSTONE_LIMIT } from "@repo/inngest/reconcile";
 import { z } from "zod";
+import { DEFAULT_INNGEST_MAX_BODY_BYTES, MAX_INNGEST_MAX_BODY_BYTES } from "./pipeline/inngest-body-limit.ts";
 
 /**
  * Every setting the server reads, validated once at start-up and passed on as values: no SDK (Clerk,
@@ -20,6 +21,7 @@ const fromInngestDashboard = (where: string) => `copy it from the Inngest dashbo
 
 const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live users)";
 const USER_COUNT = "must be a whole number of users";
+const BODY_BYTES = `must be a whole number of bytes from 1024 to ${MAX_INNGEST_MAX_BODY_BYTES}, such as ${DEFAULT_INNGEST_MAX_BODY_BYTES} (4 MiB)`;
 
 const serverEnvSchema = z.object({
   NODE_ENV: optionalString.pipe(z.enum(["development", "production", "test"]).default("development")),
@@ -78,6 +80,9 @@ const serverEnvSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_BASE_URL: optionalString.pipe(z.url().optional()),
   INNGEST_SERVE_ORIGIN: optionalString.pipe(originSchema("INNGEST_SERVE_ORIGIN").optional()),
+  INNGEST_MAX_BODY_BYTES: numberSetting(
+    z.number({ message: BODY_BYTES }).int(BODY_BYTES).min(1024, BODY_BYTES).max(MAX_INNGEST_MAX_BODY_BYTES, BODY_BYTES),
+  ),
   WEB_DIST_DIR: optionalString,
   USERS_RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(
     z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION),
@@ -153,6 +158,8 @@ export type InngestSettings = {
    * registers from the request's Host header, which anyone can set.
    */
   serveOrigin: string | undefined;
+  /** Largest body /api/inngest reads; more gets 413 (DEFAULT_INNGEST_MAX_BODY_BYTES explains the default). */
+  maxBodyBytes: number;
 };
 
 export type ServerEnv = {
@@ -220,6 +227,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
       eventKey: parsed.INNGEST_EVENT_KEY,
       // In production the web app and the API share an origin unless told otherwise (main.ts serves both).
       serveOrigin: parsed.INNGEST_SERVE_ORIGIN ?? (isProduction ? parsed.WEB_ORIGIN?.[0] : undefined),
+      maxBodyBytes: parsed.INNGEST_MAX_BODY_BYTES ?? DEFAULT_INNGEST_MAX_BODY_BYTES,
     },
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: parsed.USERS_RECONCILE_CRON,
@@ -324,6 +332,7 @@ const INNGEST_SETTINGS_READ_HERE = new Set([
   "INNGEST_EVENT_KEY",
   "INNGEST_BASE_URL",
   "INNGEST_SERVE_ORIGIN",
+  "INNGEST_MAX_BODY_BYTES",
 ]);
 
 function unreadInngestSettings(env: NodeJS.ProcessEnv): string[] {
