@@ -22,12 +22,13 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
   if (publishableKey?.startsWith("pk_test_") && env.nodeEnv === "production")
     logger.warn("CLERK_PUBLISHABLE_KEY belongs to a Clerk development instance: use the production instance's keys");
 
-  const { serveOrigin, ...inngestClientSettings } = env.inngest;
+  const { serveOrigin, maxBodyBytes, ...inngestClientSettings } = env.inngest;
   return createApp({
     db: deps.db,
     logger,
     inngest: createInngestClient({ ...inngestClientSettings, logger }),
     inngestServeOrigin: serveOrigin,
+    inngestMaxBodyBytes: maxBodyBytes,
     clerkAuth:
       clerkClient && publishableKey
         ? { clerkClient, publishableKey, secretKey, jwtKey, authorizedParties: env.webOrigins }

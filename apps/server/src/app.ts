@@ -2,6 +2,7 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "@repo/inngest/client";
 import { createFunctions } from "@repo/inngest/functions";
+import { createRefusedCallLog, DEFAULT_INNGEST_MAX_BODY_BYTES } from "@repo/inngest/serve";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import cors from "cors";
@@ -15,6 +16,7 @@ import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
+import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -29,6 +31,8 @@ export type AppDeps = {
    * it the SDK builds that URL from the request's Host header; production always sets it (env.ts).
    */
   inngestServeOrigin?: string | undefined;
+  /** Largest body /api/inngest reads (default DEFAULT_INNGEST_MAX_BODY_BYTES); more gets 413. */
+  inngestMaxBodyBytes?: number | undefined;
   logger: Logger;
   /** Absent when Clerk is not configured yet: every request is then signed out. */
   clerkAuth: ClerkAuthConfig | undefined;
@@ -77,7 +81,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(
     INNGEST_SERVE_PATH,
-    express.json({ limit: "4mb" }),
+    // Before the body parser: a call whose signature header cannot be valid is refused unread.
+    refuseImplausibleSignatures(deps.inngest, createRefusedCallLog(deps.logger)),
+    express.json({ limit: deps.inngestMaxBodyBytes ?? DEFAULT_INNGEST_MAX_BODY_BYTES }),
     serve({
       client: deps.inngest,
       // Every call, sync (PUT) and introspection (GET) included, must carry Inngest's signature: an

@@ -169,6 +169,14 @@ describe("readServerEnv", () => {
     ]);
   });
 
+  it("takes the largest body /api/inngest reads, 4 MiB (what Inngest sends at most) unless told otherwise", () => {
+    expect(readServerEnv(production).inngest.maxBodyBytes).toBe(4 * 1024 * 1024);
+    expect(readServerEnv({ ...production, INNGEST_MAX_BODY_BYTES: "1048576" }).inngest.maxBodyBytes).toBe(1048576);
+    expect(problemsOf({ ...production, INNGEST_MAX_BODY_BYTES: "4mb" })).toEqual([
+      expect.stringMatching(/^INNGEST_MAX_BODY_BYTES must be a whole number of bytes/),
+    ]);
+  });
+
   it("reports a bad database setting like its own, one line naming it", () => {
     expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: "soon" })).toEqual([
       expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/),

@@ -1,5 +1,7 @@
 import { Inngest, type Logger } from "inngest";
 import { fetchWithinSendDeadline, SEND_EVENT_TIMEOUT_MS, sendDeadlineMiddleware } from "./send-deadline.ts";
+import { createRefusedCallLog, withRefusalsThrottled } from "./serve/refused-calls.ts";
+import { unknownFunctionMiddleware } from "./serve/unknown-function.ts";
 
 export { SEND_EVENT_TIMEOUT_MS, SendEventTimeoutError } from "./send-deadline.ts";
 
@@ -13,6 +15,7 @@ export type InngestClientOptions = {
   signingKeyFallback?: string | undefined;
   /** Dev Server mode (no signature checks). Always given: the SDK would otherwise read INNGEST_DEV itself. */
   isDev: boolean;
+  /** Where the functions (ctx.logger) and the SDK log; refused calls to serve() become throttled warnings. */
   logger?: Logger;
   /** How long one send() may take in all, retries included (default SEND_EVENT_TIMEOUT_MS). */
   sendTimeoutMs?: number;
@@ -25,10 +28,12 @@ export type InngestClientOptions = {
  */
 export function createInngestClient(options: InngestClientOptions) {
   const { sendTimeoutMs = SEND_EVENT_TIMEOUT_MS, ...clientOptions } = options;
+  const { logger } = clientOptions;
   return new Inngest({
     id: INNGEST_APP_ID,
     ...clientOptions,
-    middleware: [sendDeadlineMiddleware(sendTimeoutMs)],
+    ...(logger ? { internalLogger: withRefusalsThrottled(logger, createRefusedCallLog(logger)) } : {}),
+    middleware: [sendDeadlineMiddleware(sendTimeoutMs), unknownFunctionMiddleware()],
     fetch: fetchWithinSendDeadline,
   });
 }

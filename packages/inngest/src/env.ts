@@ -2,12 +2,14 @@ import { type DbEnv, dbEnvFrom, dbEnvSchema } from "@repo/db/env";
 import { numberSetting, optionalSetting, originSetting, parseSettings } from "@repo/settings";
 import { clerkApiUrlSetting, requiredClerkSecretKeySetting } from "@repo/settings/clerk";
 import { z } from "zod";
+import { DEFAULT_INNGEST_MAX_BODY_BYTES, MAX_INNGEST_MAX_BODY_BYTES } from "./serve/body-limit.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, type TombstoneLimit } from "./sync/reconcile/tombstone-limit.ts";
 
 export const fromInngestDashboard = (where: string) => `copy it from the Inngest dashboard (${where})`;
 
 const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live users)";
 const USER_COUNT = "must be a whole number of users";
+const BODY_BYTES = `must be a whole number of bytes from 1024 to ${MAX_INNGEST_MAX_BODY_BYTES}, such as ${DEFAULT_INNGEST_MAX_BODY_BYTES} (4 MiB)`;
 
 function signingKeySetting() {
   return optionalSetting.pipe(
@@ -30,6 +32,9 @@ export const inngestEnvSchema = z.object({
   INNGEST_EVENT_KEY: optionalSetting,
   INNGEST_BASE_URL: optionalSetting.pipe(z.url().optional()),
   INNGEST_SERVE_ORIGIN: optionalSetting.pipe(originSetting("INNGEST_SERVE_ORIGIN").optional()),
+  INNGEST_MAX_BODY_BYTES: numberSetting(
+    z.number({ message: BODY_BYTES }).int(BODY_BYTES).min(1024, BODY_BYTES).max(MAX_INNGEST_MAX_BODY_BYTES, BODY_BYTES),
+  ),
   USERS_RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(
     z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION),
   ),
@@ -66,6 +71,8 @@ export type InngestSettings = {
    * registers from the request's Host header, which anyone can set.
    */
   serveOrigin: string | undefined;
+  /** Largest body /api/inngest reads; more gets 413 (DEFAULT_INNGEST_MAX_BODY_BYTES explains the default). */
+  maxBodyBytes: number;
 };
 
 export type ReconcileSettings = {
@@ -103,6 +110,7 @@ export function inngestEnvFrom(
       signingKeyFallback: parsed.INNGEST_SIGNING_KEY_FALLBACK,
       eventKey: parsed.INNGEST_EVENT_KEY,
       serveOrigin: parsed.INNGEST_SERVE_ORIGIN,
+      maxBodyBytes: parsed.INNGEST_MAX_BODY_BYTES ?? DEFAULT_INNGEST_MAX_BODY_BYTES,
     },
     reconcile: {
       schedule: parsed.USERS_RECONCILE_CRON,

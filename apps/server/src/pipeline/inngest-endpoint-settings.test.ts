@@ -14,6 +14,7 @@ import { driveInngestRun, signInngestRequest } from "../testing/inngest-stubs.ts
 import { TEST_INNGEST_SIGNING_KEY, TEST_WEBHOOK_SECRET } from "../testing/test-server.ts";
 
 const PUBLIC_ORIGIN = "https://app.example.com";
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** Inngest's API as the app sees it when it registers: records each call, answers "registered". */
 async function startInngestApiStub() {
@@ -77,6 +78,7 @@ describe("/api/inngest as production settings configure it", () => {
       INNGEST_BASE_URL: inngestApi.url,
       WEB_ORIGIN: PUBLIC_ORIGIN,
       WEB_DIST_DIR: "",
+      INNGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
     });
     const app = createAppFromSettings(settings, { db: t.db, logger: pino({ level: "silent" }) });
     const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
@@ -134,5 +136,18 @@ describe("/api/inngest as production settings configure it", () => {
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ url: `${PUBLIC_ORIGIN}/api/inngest` });
     expect(response.body).not.toContain("attacker.example");
+  });
+
+  it("answers 413 to a signed run over INNGEST_MAX_BODY_BYTES, and runs nothing", async () => {
+    const user = clerkUserJson({ public_metadata: { padding: "x".repeat(MAX_BODY_BYTES) } });
+    const result = await driveInngestRun({
+      serveUrl: `${serverUrl}/api/inngest`,
+      appId: INNGEST_APP_ID,
+      functionId: "upsert-clerk-user",
+      event: { name: "clerk/user.created", data: user },
+      signingKey: TEST_INNGEST_SIGNING_KEY,
+    });
+    expect(result.status).toBe(413);
+    expect(await findUserById(t.db, user.id)).toBeUndefined();
   });
 });

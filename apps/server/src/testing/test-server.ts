@@ -25,8 +25,10 @@ export type TestServerOptions = {
   webOrigins?: string[];
   webDistDir?: string;
   logger?: Logger;
-  /** Where the Inngest functions log (their ctx.logger); silent by default. */
+  /** Where the Inngest functions (their ctx.logger) and the Inngest SDK log; silent by default. */
   inngestLogger?: Logger;
+  /** Run Inngest in dev mode, as with INNGEST_DEV in development: no signatures are checked. */
+  inngestDev?: boolean;
   /** Remembered session verifications, to observe hits and misses. */
   sessionCache?: VerifiedSessionCache;
   /** Listen on this port (0: any free one). */
@@ -47,7 +49,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     baseUrl: options.inngestBaseUrl ?? "http://127.0.0.1:9/",
     eventKey: "test-event-key",
     signingKey: TEST_INNGEST_SIGNING_KEY,
-    isDev: false,
+    isDev: options.inngestDev ?? false,
     logger: options.inngestLogger ?? pino({ level: "silent" }),
   });
   const webOrigins = options.webOrigins ?? [TEST_WEB_ORIGIN];
