@@ -18,7 +18,7 @@ import { createWebAppRouter } from "./http/web-app.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { createInnerContext } from "./trpc/context.ts";
-import { TRPC_MAX_BATCH_SIZE } from "./trpc/limits.ts";
+import { TRPC_MAX_BATCH_SIZE, TRPC_MAX_BODY_BYTES } from "./trpc/limits.ts";
 import { appRouter } from "./trpc/router.ts";
 import { createUserDirectory } from "./users/user-directory.ts";
 import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
@@ -57,9 +57,6 @@ export type AppDeps = {
 };
 
 const INNGEST_SERVE_PATH = "/api/inngest";
-
-/** Largest tRPC request body; more is refused with 413 (PAYLOAD_TOO_LARGE). */
-const TRPC_MAX_BODY_BYTES = 100 * 1024;
 
 /** Builds the Express app. Listening is main.ts's job, so tests can build it with test dependencies. */
 export function createApp(deps: AppDeps): Express {

@@ -328,6 +328,36 @@ describe.each(testDatabaseKinds())("organization procedures over HTTP on %s", (k
     });
   });
 
+  it.each([
+    [
+      "480 combining marks on one letter",
+      `Z${"\u0336".repeat(480)}algo`,
+      "Description has more than 10 accents or other combining marks on one character: remove some",
+    ],
+    [
+      "a private-use character",
+      "Made with \uE000",
+      "Description contains a private-use character (U+E000) that looks different on every device: remove it",
+    ],
+    [
+      "an unassigned code point",
+      "a\u{2FFFD}",
+      "Description contains a character Unicode has not assigned (U+2FFFD): remove it",
+    ],
+  ])(
+    "org.updateProfile refuses %s in the description with 400 naming the field",
+    async (_case, description, message) => {
+      const organization = await storedOrganization();
+      const admin = await token("user_admin", { id: organization.id, role: "org:admin" });
+
+      const response = await updateProfile(admin, { description });
+
+      expect(response.status).toBe(400);
+      expect(response.error?.data.fieldErrors).toEqual({ description: [message] });
+      expect((await findOrganizationById(t.db, organization.id))?.description).toBeNull();
+    },
+  );
+
   it("org.members of an organization nobody has joined yet is empty, never another organization's", async () => {
     const organization = await storedOrganization();
     const other = await storedOrganization();

@@ -22,15 +22,17 @@ export async function callTrpc<T = unknown>(
     rawBody?: string;
     type?: "query" | "mutation";
     headers?: Record<string, string>;
+    /** Gives up on the answer, e.g. AbortSignal.timeout(ms) for a server that may not answer at all. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<TrpcResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
   const url = new URL(`/api/trpc/${path}`, baseUrl);
-  let init: RequestInit = { method: "GET", headers };
+  let init: RequestInit = { method: "GET", headers, signal: options.signal ?? null };
   if (options.type === "mutation") {
     headers["Content-Type"] = "application/json";
-    init = { method: "POST", headers, body: options.rawBody ?? JSON.stringify(superjson.serialize(options.input)) };
+    init = { ...init, method: "POST", body: options.rawBody ?? JSON.stringify(superjson.serialize(options.input)) };
   } else if (options.input !== undefined) {
     url.searchParams.set("input", JSON.stringify(superjson.serialize(options.input)));
   }

@@ -6,3 +6,6 @@
  * The web app bundles this module (`@repo/server/limits`): it must stay free of imports.
  */
 export const TRPC_MAX_BATCH_SIZE = 10;
+
+/** Largest tRPC request body; more is refused with 413 (PAYLOAD_TOO_LARGE). */
+export const TRPC_MAX_BODY_BYTES = 100 * 1024;

@@ -192,6 +192,51 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     });
   });
 
+  it.each([
+    [
+      "a blank braille pattern as the whole display name",
+      { displayName: "\u2800" },
+      { displayName: ["Display name contains a character that looks blank (U+2800): remove it"] },
+    ],
+    [
+      "a private-use character in the display name",
+      { displayName: "Apple \uF8FF" },
+      {
+        displayName: [
+          "Display name contains a private-use character (U+F8FF) that looks different on every device: remove it",
+        ],
+      },
+    ],
+    [
+      "an unassigned code point in the bio",
+      { bio: "a\u0378b" },
+      { bio: ["Bio contains a character Unicode has not assigned (U+0378): remove it"] },
+    ],
+    [
+      "480 combining marks on one letter in the bio",
+      { bio: `Z${"\u0336".repeat(480)}algo` },
+      { bio: ["Bio has more than 10 accents or other combining marks on one character: remove some"] },
+    ],
+    [
+      "10,000 NULs in the display name, for their length before anything reads them",
+      { displayName: "\u0000".repeat(10_000) },
+      { displayName: ["Display name must be at most 80 characters"] },
+    ],
+  ])(
+    "updateProfile refuses %s with 400 naming the field, and leaves the row as it was",
+    async (_case, input, fieldErrors) => {
+      const user = await storedUser();
+      const response = await callTrpc(server.url, "user.updateProfile", {
+        token: await token(user.id),
+        type: "mutation",
+        input,
+      });
+      expect(response.status).toBe(400);
+      expect(response.error?.data.fieldErrors).toEqual(fieldErrors);
+      expect(await findUserById(t.db, user.id)).toMatchObject({ display_name: null, bio: null });
+    },
+  );
+
   it("updateProfile stores text in NFC, keeps the bio's line breaks as \\n, and accepts emoji and scripts that need joiners", async () => {
     const user = await storedUser();
     const decomposed = "Zoe\u0308 Ame\u0301lie";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findRefusedCharacter, userText } from "./user-text.ts";
+import { findRefusal, findRefusedCharacter, MAX_MARKS_PER_CHARACTER, userText } from "./user-text.ts";
 
 describe("findRefusedCharacter", () => {
   it.each([
@@ -74,5 +74,95 @@ describe("userText", () => {
     [bio, "toolong", "Bio must be at most 5 characters"],
   ])("explains a refusal: %#", (schema, input, message) => {
     expect(schema.safeParse(input).error?.issues.map((issue) => issue.message)).toEqual([message]);
+  });
+});
+
+describe("findRefusal", () => {
+  const kalachakraMonogram = "\u0F67\u0FB9\u0FA8\u0FB3\u0FAD\u0FB2\u0FB1\u0F71\u0F7E".normalize("NFC");
+
+  it.each([
+    ["Hebrew with points and cantillation", "\u05E9\u05BC\u05C1\u05B8\u05A3\u05BD"],
+    ["the Kalachakra monogram, 9 marks in NFC", kalachakraMonogram],
+    [`${MAX_MARKS_PER_CHARACTER} marks on one letter`, `a${"\u0301".repeat(MAX_MARKS_PER_CHARACTER)}`],
+    ["Vietnamese, decomposed", "Tie\u0302\u0301ng Vie\u0323\u0302t"],
+    ["a Japanese name with an ideographic space", "山田\u3000太郎"],
+    ["an emoji of this Node's newest Unicode", "\u{1FAE9}"],
+  ])("accepts %s in a name", (_case, text) => {
+    expect(findRefusal(text, { multiline: false })).toBeUndefined();
+  });
+
+  it.each([
+    ["a blank braille pattern", "\u2800", "blank-looking"],
+    ["a blank braille pattern between words", "ad\u2800min", "blank-looking"],
+    ["a null notehead", "\u{1D159}", "blank-looking"],
+    ["a Khitan filler", "a\u{16FE4}", "blank-looking"],
+    ["a private-use character", "a\uE000", "private-use"],
+    ["the Apple logo (private use)", "\uF8FF", "private-use"],
+    ["a supplementary private-use character", "\u{10FFFD}", "private-use"],
+    ["an unassigned code point", "a\u0378", "unassigned"],
+    ["an unassigned astral code point", "\u{2FFFD}", "unassigned"],
+    ["one mark too many on one letter", `a${"\u0301".repeat(MAX_MARKS_PER_CHARACTER + 1)}`, "stacked-marks"],
+    ["480 marks on one letter", `Zalgo${"\u0336".repeat(480)}`, "stacked-marks"],
+    ["a run of marks with no letter", "\u0301".repeat(MAX_MARKS_PER_CHARACTER + 1), "stacked-marks"],
+  ])("refuses %s in a name", (_case, text, reason) => {
+    expect(findRefusal(text, { multiline: false })?.reason).toBe(reason);
+  });
+
+  it("accepts a blank braille pattern in multiline text, where braille art uses it as the blank dot", () => {
+    expect(findRefusal("\u2800\u28FF\u2800\n\u28FF\u2800\u28FF", { multiline: true })).toBeUndefined();
+  });
+
+  it("walks 100 kB of adversarial text in linear time, whatever the length limit", () => {
+    const adversarial = [
+      "\u0301".repeat(50_000),
+      `\u0628${"\u064E".repeat(50_000)}`,
+      `\u0628${"\u064E".repeat(50_000)}\u200C`,
+      "\u0628\u200C".repeat(25_000),
+      "\u0915\u094D\u200D".repeat(16_000),
+      "\uFE0F".repeat(50_000),
+      "a\uFE0F".repeat(25_000),
+      "👩\u200D💻".repeat(10_000),
+      `\u{1F3F4}${"\u{E0067}".repeat(25_000)}`,
+      "\u{1F3F4}\u{E0067}\u{E0062}\u{E007F}".repeat(6_000),
+    ];
+    for (const text of adversarial) {
+      const started = performance.now();
+      findRefusal(text, { multiline: true });
+      findRefusal(text, { multiline: false });
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+  });
+});
+
+describe("userText on the new refusals", () => {
+  const bio = userText({ label: "Bio", max: 20, multiline: true });
+  const name = userText({ label: "Name", max: 5, multiline: false });
+
+  it.each([
+    [name, "\u2800", "Name contains a character that looks blank (U+2800): remove it"],
+    [bio, "a\uE000", "Bio contains a private-use character (U+E000) that looks different on every device: remove it"],
+    [bio, "a\u0378", "Bio contains a character Unicode has not assigned (U+0378): remove it"],
+    [
+      bio,
+      `a${"\u0336".repeat(MAX_MARKS_PER_CHARACTER + 1)}`,
+      `Bio has more than ${MAX_MARKS_PER_CHARACTER} accents or other combining marks on one character: remove some`,
+    ],
+  ])("explains a refusal: %#", (schema, input, message) => {
+    expect(schema.safeParse(input).error?.issues.map((issue) => issue.message)).toEqual([message]);
+  });
+
+  it("checks the length first, and alone: a text too long is refused for its length whatever it holds", () => {
+    for (const input of ["\u0000".repeat(6), "\u0301".repeat(21), "\u2800".repeat(100_000)]) {
+      expect(name.safeParse(input).error?.issues.map((issue) => issue.message)).toEqual([
+        "Name must be at most 5 characters",
+      ]);
+    }
+  });
+
+  it("counts the length after trimming and NFC, so spaces around and decomposed accents still fit", () => {
+    expect(name.parse(`${" ".repeat(1_000)}e\u0301e\u0301e\u0301e\u0301e\u0301${" ".repeat(1_000)}`)).toBe(
+      "\u00E9".repeat(5),
+    );
+    expect(name.parse("\u1F82".normalize("NFD").repeat(5))).toBe("\u1F82".repeat(5));
   });
 });
