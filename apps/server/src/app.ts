@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
-    clerkAuthMiddleware(deps.clerkAuth),
+    clerkAuthMiddleware(deps.clerkAuth, deps.logger),
     // tRPC reads and parses the body itself, and only once a procedure needs its input: after the auth
     // check, so an anonymous caller's body is never parsed. (express.json here would parse it, then tRPC
     // would serialise it back to text and parse it again.)

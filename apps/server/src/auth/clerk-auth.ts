@@ -1,8 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { ClerkClient } from "@clerk/backend";
 import type { SignedInAuthObject, SignedOutAuthObject } from "@clerk/backend/internal";
+import { decodeJwt } from "@clerk/backend/jwt";
+import { describeIssues } from "@repo/inngest/sync";
 import type { RequestHandler, Response } from "express";
+import type { Logger } from "pino";
 import { type AuthState, authStateFromClerk, signedOut } from "../trpc/context.ts";
+import { clerkSessionClaimsSchema } from "./session-claims.ts";
 import { type VerifiedSession, VerifiedSessionCache } from "./verified-session-cache.ts";
 
 export type ClerkAuthConfig = {
@@ -36,7 +40,9 @@ const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/;
  *   so no cookie or parameter can make it refresh a session, resolve a handshake (both Backend API calls)
  *   or answer with a redirect. The web app sends the bearer on every call; not reading cookies also means
  *   no other site can make a browser call the API with its user's session (CSRF).
- * With `jwtKey`, what is left (a JWT, checked against that key) needs no network at all.
+ * With `jwtKey`, what is left (a JWT, checked against that key) needs no network at all. A token Clerk
+ * verified is then held to the shapes Clerk mints (session-claims.ts): ids that are Clerk's ids, strings
+ * where Clerk puts strings; one that is not is signed out too, before any lookup, and never remembered.
  *
  * A successful verification is then remembered under the token Clerk verified, until its `exp` (see
  * VerifiedSessionCache for why that is as safe), which takes the per-request cost of authentication from
@@ -45,7 +51,10 @@ const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/;
  * Without Clerk keys (a fresh clone in development) there is nothing to verify against, so every
  * request is signed out and protected procedures answer 401.
  */
-export function clerkAuthMiddleware(config: ClerkAuthConfig | undefined): RequestHandler {
+export function clerkAuthMiddleware(
+  config: ClerkAuthConfig | undefined,
+  logger?: Pick<Logger, "warn">,
+): RequestHandler {
   if (!config) {
     return (_req, res, next) => {
       res.locals.auth = signedOut;
@@ -55,7 +64,7 @@ export function clerkAuthMiddleware(config: ClerkAuthConfig | undefined): Reques
   const cache = config.sessionCache ?? new VerifiedSessionCache();
   return async (req, res, next) => {
     const token = BEARER.exec(req.headers.authorization ?? "")?.[1];
-    const verified = token ? (cache.get(token) ?? (await verifySessionToken(config, token, cache))) : undefined;
+    const verified = token ? (cache.get(token) ?? (await verifySessionToken(config, token, cache, logger))) : undefined;
     res.locals.auth = verified?.auth ?? signedOut;
     next();
   };
@@ -71,6 +80,7 @@ async function verifySessionToken(
   config: ClerkAuthConfig,
   token: string,
   cache: VerifiedSessionCache,
+  logger: Pick<Logger, "warn"> | undefined,
 ): Promise<VerifiedSession | undefined> {
   const state = await config.clerkClient.authenticateRequest(
     new Request(VERIFICATION_URL, { headers: { Authorization: `Bearer ${token}` } }),
@@ -84,6 +94,14 @@ async function verifySessionToken(
   );
   // A verdict on any other token (one Clerk refreshed, say) says nothing about the one the caller sent.
   if (state.status !== "signed-in" || state.token !== token) return undefined;
+  // Clerk checked the signature, the times and `azp`, never the claims' types, and `toAuth()` reads them
+  // as they are (a non-string `o.per` even throws there): so they are held to Clerk's shapes first.
+  const claims = clerkSessionClaimsSchema.safeParse(decodeJwt(token).payload);
+  if (!claims.success) {
+    const reason = describeIssues(claims.error.issues);
+    logger?.warn({ reason }, "refused a verified session token whose claims are not in Clerk's shape");
+    return undefined;
+  }
   // Clerk's types promise a signed-in object here, but a pending session (sign-up tasks not finished yet)
   // comes back signed out, as Clerk treats it everywhere by default.
   const auth: SignedInAuthObject | SignedOutAuthObject = state.toAuth();

@@ -1,5 +1,6 @@
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import { LRUCache } from "lru-cache";
+import type { z } from "zod";
 import { AppError, type AppErrorCode } from "../errors/app-error.ts";
 
 /**
@@ -81,6 +82,21 @@ export async function askClerkWithin<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Refuses an id that is not in Clerk's shape before it reaches a query or a Backend API URL (Clerk's SDK puts
+ * ids into paths unescaped). The ids come from session claims already held to these shapes
+ * (auth/session-claims.ts), so a refusal here is a bug in this server: an unexpected failure, 500.
+ */
+export function requireClerkId(shape: z.ZodType<string>, id: string): string {
+  const parsed = shape.safeParse(id);
+  if (!parsed.success) {
+    throw new Error(
+      `Refusing to look up ${JSON.stringify(id)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+    );
+  }
+  return parsed.data;
 }
 
 /** What a lookup says when the server has no CLERK_SECRET_KEY to ask Clerk with. */

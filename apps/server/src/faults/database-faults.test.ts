@@ -132,7 +132,7 @@ describe.runIf(testDatabaseKinds().includes("postgres"))("database faults on pos
     // Reference: the same histories delivered one event at a time, in order, with the database up.
     const users = [0, 1, 2, 3, 4, 5].map((n) => ({ n, user: clerkUserJson(), deleted: n % 3 === 0 }));
     for (const { n, user, deleted } of users) {
-      for (const event of userHistory(user, `user_in_order_${n}`, deleted)) {
+      for (const event of userHistory(user, `user_inOrder${n}`, deleted)) {
         expect((await run(event)).status).toBe(200);
       }
     }
@@ -141,7 +141,7 @@ describe.runIf(testDatabaseKinds().includes("postgres"))("database faults on pos
     // every connection and refuses new ones until runs have failed on it for 300 ms (at most 5 s: on a
     // loaded machine the next database call may come late). A run that fails is retried once the
     // database is back, as Inngest retries a failed step later.
-    const burst = users.flatMap(({ n, user, deleted }) => userHistory(user, `user_burst_${n}`, deleted));
+    const burst = users.flatMap(({ n, user, deleted }) => userHistory(user, `user_burst${n}`, deleted));
     let finished = 0;
     let markRestored: () => void = () => {};
     const restored = new Promise<void>((resolve) => {
@@ -185,9 +185,9 @@ describe.runIf(testDatabaseKinds().includes("postgres"))("database faults on pos
       expect(failure.ms).toBeLessThan(2_000);
     }
     for (const { n } of users) {
-      const expected = observable(await findUserById(t.db, `user_in_order_${n}`));
+      const expected = observable(await findUserById(t.db, `user_inOrder${n}`));
       expect(expected).toBeDefined();
-      expect(observable(await findUserById(t.db, `user_burst_${n}`))).toEqual(expected);
+      expect(observable(await findUserById(t.db, `user_burst${n}`))).toEqual(expected);
     }
   });
 

@@ -5,13 +5,14 @@ import {
   type Organization as OrganizationRow,
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
-import { describeIssues } from "@repo/inngest/sync";
+import { clerkOrganizationId, describeIssues } from "@repo/inngest/sync";
 import { clerkOrganizationJsonSchema, organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import {
   askClerkWithin,
   CLERK_LOOKUP_TIMEOUT_MS,
   clerkNotConfigured,
   createJustInTimeLookup,
+  requireClerkId,
 } from "../clerk/just-in-time-lookup.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -38,6 +39,7 @@ export function createOrganizationDirectory(deps: OrganizationDirectoryDeps): Or
   });
   return {
     async ensureOrganization(organizationId) {
+      requireClerkId(clerkOrganizationId, organizationId);
       const stored = await findOrganizationById(deps.db, organizationId);
       const organization = stored ?? (await lookUpInClerk(organizationId));
       if (organization.deleted_at) throw organizationDeleted();

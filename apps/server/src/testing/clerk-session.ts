@@ -56,6 +56,11 @@ export type SessionTokenOptions = {
   org?: TestOrganizationClaims;
   /** Impersonation: who is acting as `userId`, as Clerk's `act` claim. */
   actor?: { sub: string };
+  /**
+   * Claims set as given, over the ones above (`{ o: { id: ["org_B"] } }`): tokens Clerk never mints but a
+   * key that signs custom JWT templates could, to see that the server holds claims to Clerk's shapes.
+   */
+  rawClaims?: Record<string, unknown>;
 };
 
 export type TestOrganizationClaims = {
@@ -80,6 +85,7 @@ export async function signSessionToken(instance: TestClerkInstance, options: Ses
     v: 2,
     ...(options.org ? organizationClaims(options.org) : {}),
     ...(options.actor ? { act: actorClaim(options.actor.sub) } : {}),
+    ...options.rawClaims,
   })
     .setProtectedHeader({ alg: "RS256", kid: options.kid ?? instance.kid, typ: options.typ ?? "JWT" })
     .setIssuer(`https://${instance.frontendApi}`)

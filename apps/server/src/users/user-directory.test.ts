@@ -99,10 +99,10 @@ describe.each(testDatabaseKinds())("user.me's lookup in Clerk when Clerk fails, 
   });
 
   it("asks Clerk once for a user it does not have, however many requests ask, at once or in a row", async () => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => userMe(server, "user_gone_from_clerk")));
+    const responses = await Promise.all(Array.from({ length: 10 }, () => userMe(server, "user_goneFromClerk")));
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(404));
-    for (let i = 0; i < 3; i++) expect((await userMe(server, "user_gone_from_clerk")).status).toBe(404);
-    expect(clerkApi.requests).toEqual(["GET /v1/users/user_gone_from_clerk"]);
+    for (let i = 0; i < 3; i++) expect((await userMe(server, "user_goneFromClerk")).status).toBe(404);
+    expect(clerkApi.requests).toEqual(["GET /v1/users/user_goneFromClerk"]);
   });
 
   it("asks Clerk once for a new user many requests want at once, and all of them get it", async () => {

@@ -1,13 +1,14 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
-import { describeIssues } from "@repo/inngest/sync";
+import { clerkUserId, describeIssues } from "@repo/inngest/sync";
 import { clerkUserJsonSchema, userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import {
   askClerkWithin,
   CLERK_LOOKUP_TIMEOUT_MS,
   clerkNotConfigured,
   createJustInTimeLookup,
+  requireClerkId,
 } from "../clerk/just-in-time-lookup.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -31,6 +32,7 @@ export function createUserDirectory(deps: UserDirectoryDeps): UserDirectory {
   });
   return {
     async ensureUser(userId) {
+      requireClerkId(clerkUserId, userId);
       const stored = await findUserById(deps.db, userId);
       const user = stored ?? (await lookUpInClerk(userId));
       if (user.deleted_at) throw userDeleted();

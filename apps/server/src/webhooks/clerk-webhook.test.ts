@@ -109,6 +109,41 @@ describe("POST /api/webhooks/clerk", () => {
     await truncateAll(t.db);
   });
 
+  it("refuses a replay whose svix-id carries a trailing no-break space (which Clerk trims before verifying) with 400, and forwards nothing", async () => {
+    const captured = signClerkWebhook({ type: "user.created", data: clerkUserJson() });
+    expect((await post(server, captured)).status).toBe(200);
+    // The captured delivery as it was signed, its svix-id ending in U+00A0: a legal header byte (obs-text).
+    const replay = { ...captured, headers: { ...captured.headers, "svix-id": `${captured.svixId}\u00a0` } };
+    const response = await post(server, replay);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "Invalid webhook: svix-id header is not a Svix message id (msg_ followed by letters and digits)",
+    });
+    expect(inngestApi.events.map((event) => event.id)).toEqual([captured.svixId]);
+  });
+
+  it.each([
+    ["a dot", "msg_2abc.DEF123"],
+    ["a slash", "msg_2abc/DEF123"],
+    ["an underscore after the prefix", "msg_2abc_DEF123"],
+    ["another prefix", "evt_2abcDEF123"],
+    ["no prefix", "2abcDEF123"],
+    ["nothing after the prefix", "msg_"],
+    ["65 characters after the prefix", `msg_${"a".repeat(65)}`],
+  ])("refuses a signed delivery whose svix-id has %s with 400, and forwards nothing", async (_case, svixId) => {
+    const response = await post(server, signClerkWebhook({ type: "user.created", data: clerkUserJson() }, { svixId }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("svix-id header is not a Svix message id");
+    expect(inngestApi.events).toEqual([]);
+  });
+
+  it("forwards a delivery whose svix-id is a Svix message id of another length", async () => {
+    const svixId = "msg_2LhA9KRb0pzN4LePd3XiA4v12Axj0";
+    const response = await post(server, signClerkWebhook({ type: "user.created", data: clerkUserJson() }, { svixId }));
+    expect(response.status).toBe(200);
+    expect(inngestApi.events.map((event) => event.id)).toEqual([svixId]);
+  });
+
   it("forwards a user.deleted as its id alone", async () => {
     const data = { id: "user_2deletedTestUser", object: "user", deleted: true, slug: "ada" };
     expect((await post(server, signClerkWebhook({ type: "user.deleted", data }))).status).toBe(200);
@@ -251,12 +286,17 @@ describe("POST /api/webhooks/clerk", () => {
       "an id of 3,000 random characters",
       () =>
         signClerkWebhook({ type: "user.created", data: clerkUserJson({ id: randomBytes(2_250).toString("base64") }) }),
-      /^Invalid user\.created payload: id: Too big/,
+      /^Invalid user\.created payload: id: is not a Clerk user id \(user_ followed by letters and digits\)$/,
+    ],
+    [
+      "an id with a query string (it would reach Clerk's Backend API URL as one)",
+      () => signClerkWebhook({ type: "user.created", data: clerkUserJson({ id: "user_B?x=" }) }),
+      /^Invalid user\.created payload: id: is not a Clerk user id/,
     ],
     [
       "a user.deleted whose id has a NUL",
       () => signClerkWebhook({ type: "user.deleted", data: { id: "user_\u0000", object: "user", deleted: true } }),
-      /id: contains a NUL/,
+      /^Invalid user\.deleted payload: id: is not a Clerk user id/,
     ],
     [
       "an event type that is a deeply nested value, not a string",

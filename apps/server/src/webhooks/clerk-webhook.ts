@@ -1,6 +1,6 @@
 import { verifyWebhook } from "@clerk/express/webhooks";
 import type { InngestClient } from "@repo/inngest/client";
-import { isForwardedClerkEvent, parseClerkEventData } from "@repo/inngest/sync";
+import { isForwardedClerkEvent, parseClerkEventData, svixMessageId } from "@repo/inngest/sync";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 
@@ -18,7 +18,10 @@ export type ClerkWebhookDeps = {
  * read (see @repo/inngest/sync: private metadata, phone numbers, permissions and the like never reach
  * Inngest's event store).
  * The `svix-id` header becomes the Inngest event id, so when Svix retries a delivery Inngest drops the
- * duplicate.
+ * duplicate. That only holds if the id forwarded is the id whose signature was checked: Clerk's
+ * `verifyWebhook` trims the header before checking, so `msg_…` plus a trailing no-break space would verify
+ * and yet reach Inngest as a new id, a replay its deduplication cannot see. So the header must be exactly
+ * a Svix message id (`msg_` and letters and digits, which nothing trims), or the delivery is refused.
  *
  * Status codes are what Svix acts on: 2xx stops its retries, anything else retries with backoff. So a
  * bad signature or payload is 400 (nothing forwarded), an event type we do not handle is 200 (nothing
@@ -46,7 +49,14 @@ export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
       res.status(400).json({ error: `Webhook verification failed: ${reason}` });
       return;
     }
-    const svixId = req.header("svix-id") as string;
+    const parsedSvixId = svixMessageId.safeParse(req.header("svix-id"));
+    if (!parsedSvixId.success) {
+      const reason = `svix-id header ${parsedSvixId.error.issues.map((issue) => issue.message).join("; ")}`;
+      deps.logger.warn({ reason }, "rejected a Clerk webhook whose svix-id is not a Svix message id");
+      res.status(400).json({ error: `Invalid webhook: ${reason}` });
+      return;
+    }
+    const svixId = parsedSvixId.data;
     // Signed is not the same as well-formed: the type is echoed and logged below, so it must be text
     // (a deeply nested value there would overflow JSON.stringify).
     const type: unknown = event.type;

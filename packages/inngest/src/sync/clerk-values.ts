@@ -69,8 +69,9 @@ export const storableMetadata = z.record(z.string(), z.unknown()).superRefine((m
 });
 
 /**
- * Ids are indexed, and Postgres refuses an index entry over 2,704 bytes: this bound (4 bytes a
- * character at most) keeps far below it. Clerk's ids are about 32 characters.
+ * An id this app only compares and never sends anywhere (an email address's `idn_…`). Ids are indexed,
+ * and Postgres refuses an index entry over 2,704 bytes: this bound (4 bytes a character at most) keeps far
+ * below it. The ids that reach URLs, queries and event ids are held to Clerk's shapes (clerk-ids.ts).
  */
 export const clerkId = storableString.min(1).max(255);
 

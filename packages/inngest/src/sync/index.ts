@@ -1,3 +1,10 @@
+export {
+  clerkMembershipId,
+  clerkOrganizationId,
+  clerkSessionId,
+  clerkUserId,
+  svixMessageId,
+} from "./clerk-ids.ts";
 export { describeIssues, type ParseResult } from "./clerk-values.ts";
 export {
   type ForwardedClerkWebhookType,

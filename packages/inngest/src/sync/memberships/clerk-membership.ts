@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { clerkId, describeIssues, epochMillis, storableString } from "../clerk-values.ts";
+import { clerkMembershipId, clerkUserId } from "../clerk-ids.ts";
+import { describeIssues, epochMillis, storableString } from "../clerk-values.ts";
 import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
 
 /**
@@ -7,7 +8,7 @@ import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization
  * organization. `identifier` is the user's email address, username or phone number.
  */
 export const clerkMembershipPublicUserDataSchema = z.looseObject({
-  user_id: clerkId,
+  user_id: clerkUserId,
   identifier: storableString.nullish(),
   first_name: storableString.nullish(),
   last_name: storableString.nullish(),
@@ -21,7 +22,7 @@ export const clerkMembershipPublicUserDataSchema = z.looseObject({
  * reconciliation. It embeds the whole organization, parsed by the organization's own parser.
  */
 export const clerkMembershipJsonSchema = z.looseObject({
-  id: clerkId,
+  id: clerkMembershipId,
   object: z.literal("organization_membership").optional(),
   // A role key such as `org:admin`.
   role: storableString.min(1),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { clerkId, describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
+import { clerkOrganizationId } from "../clerk-ids.ts";
+import { describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
 
 /**
  * Clerk's `OrganizationJSON` (the `data` of `organization.created` / `organization.updated` webhooks,
@@ -9,7 +10,7 @@ import { clerkId, describeIssues, epochMillis, storableMetadata, storableString 
  * whole object and the webhook's reduced one both parse.
  */
 export const clerkOrganizationJsonSchema = z.looseObject({
-  id: clerkId,
+  id: clerkOrganizationId,
   object: z.literal("organization").optional(),
   name: storableString,
   // Null when the instance has organization slugs turned off.
@@ -24,7 +25,7 @@ export type ClerkOrganizationJson = z.infer<typeof clerkOrganizationJsonSchema>;
 
 /** The `data` of Clerk's `organization.deleted` webhook: `{ id, object: "organization", deleted: true }`. */
 export const clerkDeletedOrganizationSchema = z.looseObject({
-  id: clerkId,
+  id: clerkOrganizationId,
   object: z.literal("organization").optional(),
   deleted: z.literal(true),
 });

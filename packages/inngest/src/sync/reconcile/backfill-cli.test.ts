@@ -82,7 +82,7 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
       .then((rows) => rows.length);
 
   it("stops before tombstoning when Clerk lacks most users, and --allow-mass-tombstone proceeds", async () => {
-    stub.users.set("user_other_instance", clerkUserJson({ id: "user_other_instance" }));
+    stub.users.set("user_otherInstance", clerkUserJson({ id: "user_otherInstance" }));
     await database.use((db) =>
       upsertUsersFromClerk(
         db,

@@ -236,7 +236,7 @@ describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API o
             "invalid user: public_metadata.nickname: contains a lone UTF-16 surrogate, which is not valid Unicode",
         },
         { id: storedBefore.id, reason: expect.stringMatching(/^invalid user: last_name: contains a NUL/) },
-        { id: "user_\\u0000NulInTheId", reason: expect.stringMatching(/^invalid user: id: contains a NUL/) },
+        { id: "user_\\u0000NulInTheId", reason: expect.stringMatching(/^invalid user: id: is not a Clerk user id/) },
       ]),
     );
     for (const kept of [nulName, storedBefore])

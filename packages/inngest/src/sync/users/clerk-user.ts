@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clerkUserId } from "../clerk-ids.ts";
 import { clerkId, describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
 
 /**
@@ -20,7 +21,7 @@ export const clerkEmailAddressSchema = z.looseObject({
 
 export const clerkUserJsonSchema = z
   .looseObject({
-    id: clerkId,
+    id: clerkUserId,
     object: z.literal("user").optional(),
     email_addresses: z.array(clerkEmailAddressSchema),
     primary_email_address_id: storableString.nullish(),
@@ -48,7 +49,7 @@ export type ClerkUserJson = z.infer<typeof clerkUserJsonSchema>;
 
 /** The `data` of Clerk's `user.deleted` webhook: `{ id, object: "user", deleted: true }`. */
 export const clerkDeletedUserSchema = z.looseObject({
-  id: clerkId,
+  id: clerkUserId,
   object: z.literal("user").optional(),
   deleted: z.literal(true),
 });
