@@ -17,9 +17,9 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
+import { appRouter } from "./router.ts";
 import { createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE, TRPC_MAX_BODY_BYTES } from "./trpc/limits.ts";
-import { appRouter } from "./trpc/router.ts";
 import { createUserDirectory } from "./users/user-directory.ts";
 import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
 

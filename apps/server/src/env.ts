@@ -1,5 +1,5 @@
-import { type DbEnv, dbEnvFrom, dbEnvSchema, type PostgresTimeouts } from "@repo/db/env";
-import { type InngestSettings, inngestEnvFrom, inngestEnvSchema } from "@repo/inngest/env";
+import { type DbEnv, dbEnvFrom, dbEnvSchema } from "@repo/db/env";
+import { inngestEnvFrom, inngestEnvSchema } from "@repo/inngest/env";
 import { optionalSetting, originSetting, parseSettings, SettingsError } from "@repo/settings";
 import {
   clerkApiUrlSetting,
@@ -10,6 +10,9 @@ import {
 } from "@repo/settings/clerk";
 import { z } from "zod";
 import { assertProductionReady } from "./production-settings.ts";
+import type { ServerEnv } from "./server-env.ts";
+
+export type { ServerEnv };
 
 /**
  * Every setting the server reads, validated once at start-up and passed on as values: no SDK (Clerk,
@@ -52,35 +55,6 @@ const serverEnvSchema = z.object({
   ),
   WEB_DIST_DIR: optionalSetting,
 });
-
-export type { InngestSettings };
-
-export type ServerEnv = {
-  nodeEnv: "development" | "production" | "test";
-  port: number;
-  host: string | undefined;
-  logLevel: string;
-  databaseUrl: string | undefined;
-  pgliteDataDir: string;
-  postgresTimeouts: PostgresTimeouts;
-  clerk: {
-    publishableKey: string | undefined;
-    secretKey: string | undefined;
-    jwtKey: string | undefined;
-    apiUrl: string | undefined;
-    /** Set: /api/webhooks/clerk verifies and forwards deliveries. Unset: it refuses them (503). */
-    webhookSigningSecret: string | undefined;
-  };
-  webOrigins: string[];
-  inngest: InngestSettings;
-  webDistDir: string | undefined;
-  reconcileSchedule: string | undefined;
-  /**
-   * A reconciliation that would tombstone more than `share` of the live users and more than `minUsers`
-   * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.
-   */
-  reconcileTombstoneLimit: { share: number; minUsers: number };
-};
 
 const DEV_WEB_ORIGIN = "http://localhost:5173";
 

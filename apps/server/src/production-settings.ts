@@ -1,7 +1,7 @@
 import { fromInngestDashboard, INNGEST_SETTING_NAMES } from "@repo/inngest/env";
 import { isHttpsOrLocal, SettingsError } from "@repo/settings";
 import { fromClerkDashboard } from "@repo/settings/clerk";
-import type { ServerEnv } from "./env.ts";
+import type { ServerEnv } from "./server-env.ts";
 
 /**
  * In development the app starts without keys (and shows how to add them); in production it must not

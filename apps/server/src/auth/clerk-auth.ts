@@ -5,7 +5,7 @@ import { decodeJwt } from "@clerk/backend/jwt";
 import { describeIssues } from "@repo/inngest/sync";
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { type AuthState, authStateFromClerk, signedOut } from "../trpc/context.ts";
+import { type AuthState, authStateFromClerk, signedOut } from "./auth-state.ts";
 import { clerkSessionClaimsSchema } from "./session-claims.ts";
 import { type VerifiedSession, VerifiedSessionCache } from "./verified-session-cache.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signedOut } from "../trpc/context.ts";
+import { signedOut } from "./auth-state.ts";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
 describe("VerifiedSessionCache", () => {

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { AuthState } from "../trpc/context.ts";
+import type { AuthState } from "./auth-state.ts";
 
 /**
  * What a successful verification established, and until when. It holds the whole auth state handed to

@@ -2,8 +2,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { z } from "zod";
+import type { AuthState } from "../auth/auth-state.ts";
 import { AppError, type AppErrorCode } from "../errors/app-error.ts";
-import type { AuthState, Context } from "./context.ts";
+import type { Context } from "./context.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./limits.ts";
 
 /** The tRPC code (and so the HTTP status) of each AppError; a new code does not compile until it is here. */

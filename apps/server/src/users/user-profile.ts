@@ -1,5 +1,5 @@
 import type { User } from "@repo/db/users";
-import type { AuthState } from "../trpc/context.ts";
+import type { AuthState } from "../auth/auth-state.ts";
 
 /**
  * A user as the API shows them: named field by field, so a new column reaches callers only when it is

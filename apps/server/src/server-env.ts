@@ -1,0 +1,30 @@
+import type { PostgresTimeouts } from "@repo/db/env";
+import type { InngestSettings } from "@repo/inngest/env";
+
+/** The server's settings as env.ts validated and composed them: what the rest of the server is given. */
+export type ServerEnv = {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  host: string | undefined;
+  logLevel: string;
+  databaseUrl: string | undefined;
+  pgliteDataDir: string;
+  postgresTimeouts: PostgresTimeouts;
+  clerk: {
+    publishableKey: string | undefined;
+    secretKey: string | undefined;
+    jwtKey: string | undefined;
+    apiUrl: string | undefined;
+    /** Set: /api/webhooks/clerk verifies and forwards deliveries. Unset: it refuses them (503). */
+    webhookSigningSecret: string | undefined;
+  };
+  webOrigins: string[];
+  inngest: InngestSettings;
+  webDistDir: string | undefined;
+  reconcileSchedule: string | undefined;
+  /**
+   * A reconciliation that would tombstone more than `share` of the live users and more than `minUsers`
+   * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.
+   */
+  reconcileTombstoneLimit: { share: number; minUsers: number };
+};
