@@ -1,14 +1,5 @@
-import { findLatestReconciliationRun, type ReconciliationRun } from "@repo/db/users";
+import { findLatestReconciliationRun, type ReconciliationCounts, type ReconciliationRun } from "@repo/db/users";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
-
-/** What one run did to one table. */
-export type ReconciliationCounts = {
-  listed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  tombstoned: number;
-};
 
 /** What every signed-in user may know about a reconciliation run: users' counts at the top level. */
 export type ReconciliationSummary = ReconciliationCounts & {
