@@ -1,7 +1,7 @@
 import { createClerkClient } from "@clerk/backend";
 import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findLatestReconciliationRun } from "@repo/db/users";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
@@ -13,21 +13,18 @@ import { organizationSyncRowFromClerk } from "../organizations/organization-row.
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation of organizations and memberships on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   let stub: ClerkApiStub;
   let clerk: ReturnType<typeof createClerkClient>;
 
   beforeAll(async () => {
-    t = await openTestDatabase(kind);
     stub = await startClerkApiStub();
     clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
   });
   afterAll(async () => {
     await stub.close();
-    await t.close();
   });
   beforeEach(async () => {
-    await truncateAll(t.db);
     stub.users.clear();
     stub.organizations.clear();
     stub.memberships.clear();

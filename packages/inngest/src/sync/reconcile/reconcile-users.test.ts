@@ -4,7 +4,7 @@ import { createClerkClient } from "@clerk/backend";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
   findUserById,
@@ -24,13 +24,12 @@ import { ClerkRateLimitedError } from "./clerk-user-list.ts";
 import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
 
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   let stub: ClerkApiStub;
   let inngest: InngestClient;
   let fn: ReturnType<typeof createReconcileUsersFunction>;
 
   beforeAll(async () => {
-    t = await openTestDatabase(kind);
     stub = await startClerkApiStub();
     const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
     inngest = createInngestClient({ isDev: true, logger: silentLogger() });
@@ -38,10 +37,8 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
   });
   afterAll(async () => {
     await stub.close();
-    await t.close();
   });
   beforeEach(async () => {
-    await truncateAll(t.db);
     stub.users.clear();
     stub.organizations.clear();
     stub.memberships.clear();

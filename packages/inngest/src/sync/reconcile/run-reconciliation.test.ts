@@ -1,5 +1,5 @@
 import { createClerkClient } from "@clerk/backend";
-import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { countUsers, testDatabaseKinds, truncateAll, useTestDatabase } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
   findUserById,
@@ -15,21 +15,18 @@ import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   let stub: ClerkApiStub;
   let clerk: ReturnType<typeof createClerkClient>;
 
   beforeAll(async () => {
-    t = await openTestDatabase(kind);
     stub = await startClerkApiStub();
     clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
   });
   afterAll(async () => {
     await stub.close();
-    await t.close();
   });
   beforeEach(async () => {
-    await truncateAll(t.db);
     stub.users.clear();
     stub.hiddenFromList.clear();
     stub.requests.length = 0;
