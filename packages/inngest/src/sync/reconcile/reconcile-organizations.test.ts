@@ -3,8 +3,8 @@ import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/members
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findLatestReconciliationRun } from "@repo/db/users";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
 import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
@@ -14,25 +14,11 @@ import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation of organizations and memberships on %s", (kind) => {
   const t = useTestDatabase(kind);
-  let stub: ClerkApiStub;
+  const stub = useClerkApiStub();
   let clerk: ReturnType<typeof createClerkClient>;
 
-  beforeAll(async () => {
-    stub = await startClerkApiStub();
+  beforeAll(() => {
     clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
-  beforeEach(async () => {
-    stub.users.clear();
-    stub.organizations.clear();
-    stub.memberships.clear();
-    stub.hiddenOrganizationsFromList.clear();
-    stub.hiddenMembershipsFromList.clear();
-    stub.requests.length = 0;
-    stub.onRequest = undefined;
-    stub.failNext(0, 500);
   });
 
   /** An organization in Clerk with `members` memberships. */

@@ -13,9 +13,9 @@ import {
 } from "@repo/db/users";
 import { RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../../client.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
 import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
@@ -25,25 +25,14 @@ import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-u
 
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {
   const t = useTestDatabase(kind);
-  let stub: ClerkApiStub;
+  const stub = useClerkApiStub();
   let inngest: InngestClient;
   let fn: ReturnType<typeof createReconcileUsersFunction>;
 
-  beforeAll(async () => {
-    stub = await startClerkApiStub();
+  beforeAll(() => {
     const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
     inngest = createInngestClient({ isDev: true, logger: silentLogger() });
     fn = createReconcileUsersFunction(inngest, { db: t.db, clerk });
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
-  beforeEach(async () => {
-    stub.users.clear();
-    stub.organizations.clear();
-    stub.memberships.clear();
-    stub.requests.length = 0;
-    stub.failNext(0, 500);
   });
 
   function seedClerk(count: number) {

@@ -8,30 +8,19 @@ import {
   upsertUsersFromClerk,
 } from "@repo/db/users";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API on %s", (kind) => {
   const t = useTestDatabase(kind);
-  let stub: ClerkApiStub;
+  const stub = useClerkApiStub();
   let clerk: ReturnType<typeof createClerkClient>;
 
-  beforeAll(async () => {
-    stub = await startClerkApiStub();
+  beforeAll(() => {
     clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
-  beforeEach(async () => {
-    stub.users.clear();
-    stub.hiddenFromList.clear();
-    stub.requests.length = 0;
-    stub.onRequest = undefined;
-    stub.failNext(0, 500);
   });
 
   function seedClerk(count: number) {
