@@ -4,8 +4,9 @@ import { createDb, type Db, type DbLogger } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 import { migrations } from "./migrations/index.ts";
 import { type PostgresProxy, startPostgresProxy } from "./testing/postgres-proxy.ts";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "./testing/test-databases.ts";
+import { openTestDatabase, testDatabaseKinds } from "./testing/test-databases.ts";
 import { uncaughtErrorsDuring } from "./testing/uncaught-errors.ts";
+import { useTestDatabase } from "./testing/use-test-database.ts";
 
 describe("createDb", () => {
   it("names host and port, never the password, when the server is unreachable", async () => {
@@ -73,12 +74,11 @@ async function timed<T>(promise: Promise<T>): Promise<{ ms: number; result: Prom
 }
 
 describe.runIf(testDatabaseKinds().includes("postgres"))("connection faults on postgres", () => {
-  let t: TestDatabase;
+  const t = useTestDatabase("postgres");
   let proxy: PostgresProxy;
   let db: Db | undefined;
 
   beforeAll(async () => {
-    t = await openTestDatabase("postgres");
     proxy = await startPostgresProxy();
   });
   afterEach(async () => {
@@ -88,7 +88,6 @@ describe.runIf(testDatabaseKinds().includes("postgres"))("connection faults on p
   });
   afterAll(async () => {
     await proxy.close();
-    await t.close();
   });
 
   /** A handle whose connections go through the proxy, with timeouts small enough for a quick test. */

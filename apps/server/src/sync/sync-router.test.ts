@@ -1,29 +1,31 @@
+import { useTestDatabase } from "@repo/db/testing";
 import { findLatestReconciliationRun, finishReconciliationRun, startReconciliationRun } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { driveInngestRun } from "../testing/inngest-stubs.ts";
-import { startTestServerWithDatabase, TEST_INNGEST_SIGNING_KEY, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
+import { TEST_INNGEST_SIGNING_KEY, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import type { ReconciliationSummary } from "./sync-router.ts";
 
 const clerk = createTestClerkInstance();
 
 describe("sync.lastReconciliation", () => {
-  let server: Awaited<ReturnType<typeof startTestServerWithDatabase>>;
   const inngestLog: string[] = [];
-  beforeAll(async () => {
-    const inngestLogger = pino({ level: "info" }, { write: (line: string) => inngestLog.push(line) });
-    server = await startTestServerWithDatabase({ clerk, inngestLogger });
-  });
-  afterAll(() => server.close());
+  const t = useTestDatabase("pglite");
+  const server = useTestServer(() => ({
+    db: t.db,
+    clerk,
+    inngestLogger: pino({ level: "info" }, { write: (line: string) => inngestLog.push(line) }),
+  }));
 
   it("is null before any run, then reports the latest run's counts; 401 without a session", async () => {
     const token = await signSessionToken(clerk, { userId: "user_ops", azp: TEST_WEB_ORIGIN });
     expect((await callTrpc(server.url, "sync.lastReconciliation", { token })).data).toBeNull();
-    const run = await startReconciliationRun(server.db, "cron");
-    await finishReconciliationRun(server.db, run.id, {
+    const run = await startReconciliationRun(t.db, "cron");
+    await finishReconciliationRun(t.db, run.id, {
       status: "succeeded",
       counts: { listed: 10, created: 2, updated: 1, unchanged: 7, tombstoned: 1 },
       organizationCounts: { listed: 3, created: 1, updated: 0, unchanged: 2, tombstoned: 0 },
@@ -45,9 +47,9 @@ describe("sync.lastReconciliation", () => {
   it("a run that failed for good: the operator's log and the run's row get the error, users only its status", async () => {
     const token = await signSessionToken(clerk, { userId: "user_curious", azp: TEST_WEB_ORIGIN });
     const inngestRunId = "01JTESTRUN00000000000000000";
-    const run = await startReconciliationRun(server.db, "requested", { inngestRunId });
+    const run = await startReconciliationRun(t.db, "requested", { inngestRunId });
     // A user Clerk listed that could not be stored: its id is for operators too.
-    await server.db
+    await t.db
       .updateTable("reconciliation_runs")
       .set({ skipped: 1, skipped_users: JSON.stringify([{ id: "user_with_a_bad_name", reason: "NUL in first_name" }]) })
       .where("id", "=", run.id)
@@ -70,7 +72,7 @@ describe("sync.lastReconciliation", () => {
       signingKey: TEST_INNGEST_SIGNING_KEY,
     });
     expect(failure.status).toBe(200);
-    expect(await findLatestReconciliationRun(server.db)).toMatchObject({
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
       id: run.id,
       status: "failed",
       error: errorText,

@@ -12,3 +12,4 @@ export {
   type TestServer,
 } from "./test-server.ts";
 export { callTrpc } from "./trpc-http.ts";
+export { type SuiteServer, useTestServer } from "./use-test-server.ts";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   findOrganizationById,
   markOrganizationDeleted,
@@ -6,7 +6,8 @@ import {
   upsertOrganizationsFromClerk,
 } from "../organizations/repository.ts";
 import { membershipSyncRow, organizationSyncRow, userSyncRow } from "../testing/sync-rows.ts";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "../testing/test-databases.ts";
+import { testDatabaseKinds, truncateAll } from "../testing/test-databases.ts";
+import { useTestDatabase } from "../testing/use-test-database.ts";
 import { findUserById, markUserDeleted, updateUserProfile, upsertUsersFromClerk } from "../users/repository.ts";
 import {
   findLiveMembers,
@@ -20,16 +21,7 @@ import {
 const after = (date: Date, ms: number) => new Date(date.getTime() + ms);
 
 describe.each(testDatabaseKinds())("memberships repository on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-  });
+  const t = useTestDatabase(kind);
 
   /** An organization and a user in our tables, and a membership of the one for the other (not written). */
   async function orgAndUser() {
@@ -245,13 +237,7 @@ describe.each(testDatabaseKinds())("memberships repository on %s", (kind) => {
 });
 
 describe.runIf(testDatabaseKinds().includes("postgres"))("memberships under concurrent writers on postgres", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase("postgres");
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestDatabase("postgres");
 
   it("a user deleted while their membership is written never keeps a live membership", async () => {
     for (let round = 0; round < 30; round++) {

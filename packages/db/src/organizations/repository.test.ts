@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findLiveMembers, findMembershipById, upsertMembershipsFromClerk } from "../memberships/repository.ts";
 import { membershipSyncRow, organizationSyncRow, userSyncRow } from "../testing/sync-rows.ts";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "../testing/test-databases.ts";
+import { testDatabaseKinds } from "../testing/test-databases.ts";
+import { useTestDatabase } from "../testing/use-test-database.ts";
 import { findUserById, upsertUsersFromClerk } from "../users/repository.ts";
 import {
   findOrganizationById,
@@ -15,16 +16,7 @@ import {
 const after = (date: Date, ms: number) => new Date(date.getTime() + ms);
 
 describe.each(testDatabaseKinds())("organizations repository on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-  });
+  const t = useTestDatabase(kind);
 
   it("creates an organization from Clerk and reads it back", async () => {
     const org = organizationSyncRow();

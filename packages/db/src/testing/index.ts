@@ -9,3 +9,4 @@ export {
   truncateAll,
 } from "./test-databases.ts";
 export { uncaughtErrorsDuring } from "./uncaught-errors.ts";
+export { type SuiteDatabase, useTestDatabase } from "./use-test-database.ts";

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { userSyncRow } from "../testing/sync-rows.ts";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "../testing/test-databases.ts";
+import { testDatabaseKinds } from "../testing/test-databases.ts";
+import { useTestDatabase } from "../testing/use-test-database.ts";
 import { findUserById, markUserDeleted, newestPerUser, updateUserProfile, upsertUsersFromClerk } from "./repository.ts";
 
 /** `ms` milliseconds after `date`. */
@@ -16,16 +17,7 @@ describe("newestPerUser", () => {
 });
 
 describe.each(testDatabaseKinds())("users repository on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-  });
+  const t = useTestDatabase(kind);
 
   it("creates a user from Clerk and reads it back", async () => {
     const user = userSyncRow();

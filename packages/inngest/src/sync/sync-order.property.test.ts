@@ -1,10 +1,10 @@
 import { findLiveMembers, findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { type TestDatabase, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import type { User } from "@repo/db/users";
 import { findUserById } from "@repo/db/users";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../client.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { type ClerkEvent, runFunction, silentLogger } from "../testing/run-function.ts";
@@ -83,12 +83,11 @@ function observable(row: User | undefined) {
 }
 
 describe.each(testDatabaseKinds())("sync under any delivery order on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
   let deliver: (userId: string, event: HistoryEvent) => Promise<void>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
+  beforeAll(() => {
     const upsert = createUpsertClerkUserFunction(inngest, { db: t.db });
     const tombstone = createTombstoneClerkUserFunction(inngest, { db: t.db });
     deliver = async (userId, event) => {
@@ -99,9 +98,6 @@ describe.each(testDatabaseKinds())("sync under any delivery order on %s", (kind)
       const { error } = await runFunction(event.kind === "deleted" ? tombstone : upsert, clerkEvent);
       if (error) throw error;
     };
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it(
@@ -357,12 +353,11 @@ async function observableState(db: TestDatabase["db"], ns: string, membershipKey
 }
 
 describe.each(testDatabaseKinds())("users, organizations and memberships under any delivery order on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
   let deliver: (event: ClerkEvent) => Promise<void>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
+  beforeAll(() => {
     const deps = { db: t.db };
     const functionFor: Record<string, Parameters<typeof runFunction>[0]> = {
       "clerk/user.created": createUpsertClerkUserFunction(inngest, deps),
@@ -378,9 +373,6 @@ describe.each(testDatabaseKinds())("users, organizations and memberships under a
       const { error } = await runFunction(fn, event);
       if (error) throw error;
     };
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it(

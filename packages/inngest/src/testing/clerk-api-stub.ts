@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
 import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
 import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
@@ -29,11 +30,32 @@ export type ClerkApiStub = ClerkOrganizationsStubData & {
    * fresh session token to a server SDK that refreshes an expired one; unset, the refresh is a 404.
    */
   refreshedSessionCookies: string[] | undefined;
+  /** Forgets everything a test can change: data, hidden entries, pending failures, hooks and the request log. */
+  reset(): void;
   /** Stops the stub, dropping any request it still holds open. */
   close(): Promise<void>;
 };
 
+/**
+ * One stub for the enclosing describe block: listening from its beforeAll hooks (read `url` there, not
+ * while the suite is collected), reset before each test, closed after its last.
+ */
+export function useClerkApiStub(): ClerkApiStub {
+  const { stub, listen } = createClerkApiStub();
+  beforeAll(listen);
+  afterAll(() => stub.close());
+  beforeEach(() => stub.reset());
+  return stub;
+}
+
 export async function startClerkApiStub(): Promise<ClerkApiStub> {
+  const { stub, listen } = createClerkApiStub();
+  await listen();
+  return stub;
+}
+
+/** The stub, not yet listening: `listen` binds a free loopback port and sets `stub.url`. */
+function createClerkApiStub(): { stub: ClerkApiStub; listen(): Promise<void> } {
   const users = new Map<string, ClerkUserJson>();
   const organizations = new Map<string, ClerkOrganizationJson>();
   const requests: string[] = [];
@@ -89,15 +111,32 @@ export async function startClerkApiStub(): Promise<ClerkApiStub> {
     failNext(count, status, options = {}) {
       failures = { skip: options.afterRequests ?? 0, remaining: count, status, retryAfter: options.retryAfterSeconds };
     },
+    reset() {
+      for (const collection of [
+        users,
+        organizations,
+        hiddenFromList,
+        stub.memberships,
+        stub.hiddenOrganizationsFromList,
+        stub.hiddenMembershipsFromList,
+      ])
+        collection.clear();
+      requests.length = 0;
+      stub.failNext(0, 500);
+      stub.onRequest = undefined;
+      stub.refreshedSessionCookies = undefined;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return stub;
+  const listen = async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  return { stub, listen };
 }
 
 /**

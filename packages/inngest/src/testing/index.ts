@@ -1,3 +1,3 @@
-export { type ClerkApiStub, startClerkApiStub } from "./clerk-api-stub.ts";
+export { type ClerkApiStub, startClerkApiStub, useClerkApiStub } from "./clerk-api-stub.ts";
 export { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "./clerk-fixtures.ts";
 export { type ClerkEvent, runFunction, silentLogger } from "./run-function.ts";

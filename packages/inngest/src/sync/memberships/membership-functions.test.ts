@@ -1,9 +1,9 @@
 import { findLiveMembers, findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, markOrganizationDeleted, updateOrganizationProfile } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById, markUserDeleted, upsertUsersFromClerk } from "@repo/db/users";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../../client.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
@@ -11,21 +11,14 @@ import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { createTombstoneClerkMembershipFunction, createUpsertClerkMembershipFunction } from "./membership-functions.ts";
 
 describe.each(testDatabaseKinds())("membership sync functions on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
   let upsert: ReturnType<typeof createUpsertClerkMembershipFunction>;
   let tombstone: ReturnType<typeof createTombstoneClerkMembershipFunction>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
+  beforeAll(() => {
     upsert = createUpsertClerkMembershipFunction(inngest, { db: t.db });
     tombstone = createTombstoneClerkMembershipFunction(inngest, { db: t.db });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
   });
 
   const countRows = async () =>

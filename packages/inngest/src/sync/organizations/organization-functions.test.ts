@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { findOrganizationById } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../../client.ts";
 import { clerkOrganizationJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
@@ -12,21 +12,14 @@ import {
 } from "./organization-functions.ts";
 
 describe.each(testDatabaseKinds())("organization sync functions on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
   let upsert: ReturnType<typeof createUpsertClerkOrganizationFunction>;
   let tombstone: ReturnType<typeof createTombstoneClerkOrganizationFunction>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
+  beforeAll(() => {
     upsert = createUpsertClerkOrganizationFunction(inngest, { db: t.db });
     tombstone = createTombstoneClerkOrganizationFunction(inngest, { db: t.db });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
   });
 
   const countOrganizations = async () =>

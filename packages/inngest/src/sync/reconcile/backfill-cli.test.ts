@@ -9,7 +9,7 @@ import { migrateToLatest } from "@repo/db/migrate";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findLatestReconciliationRun, upsertUsersFromClerk } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { userSyncRowFromClerk } from "../users/user-row.ts";
 
@@ -59,17 +59,15 @@ async function openCommandDatabase(kind: "pglite" | "postgres"): Promise<Command
 }
 
 describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
+  const stub = useClerkApiStub();
   let database: CommandDatabase;
-  let stub: ClerkApiStub;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     database = await openCommandDatabase(kind);
-    stub = await startClerkApiStub();
     env = { ...database.env, CLERK_SECRET_KEY: "sk_live_of_another_instance", CLERK_API_URL: stub.url };
   });
   afterAll(async () => {
-    await stub.close();
     await database.close();
   });
 

@@ -1,10 +1,10 @@
 import { createClerkClient } from "@clerk/backend";
 import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findLatestReconciliationRun } from "@repo/db/users";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
 import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
@@ -13,29 +13,12 @@ import { organizationSyncRowFromClerk } from "../organizations/organization-row.
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation of organizations and memberships on %s", (kind) => {
-  let t: TestDatabase;
-  let stub: ClerkApiStub;
+  const t = useTestDatabase(kind);
+  const stub = useClerkApiStub();
   let clerk: ReturnType<typeof createClerkClient>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    stub = await startClerkApiStub();
+  beforeAll(() => {
     clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
-  });
-  afterAll(async () => {
-    await stub.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    stub.users.clear();
-    stub.organizations.clear();
-    stub.memberships.clear();
-    stub.hiddenOrganizationsFromList.clear();
-    stub.hiddenMembershipsFromList.clear();
-    stub.requests.length = 0;
-    stub.onRequest = undefined;
-    stub.failNext(0, 500);
   });
 
   /** An organization in Clerk with `members` memberships. */

@@ -1,21 +1,12 @@
-import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { countUsers, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { writeListedUsers } from "./reconcile-steps.ts";
 
 describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-  });
+  const t = useTestDatabase(kind);
 
   // Built without the parser, which refuses a NUL: it stands for any value the database refuses that
   // the parser did not foresee.

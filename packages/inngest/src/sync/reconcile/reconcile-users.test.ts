@@ -4,7 +4,7 @@ import { createClerkClient } from "@clerk/backend";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
   findUserById,
@@ -13,9 +13,9 @@ import {
 } from "@repo/db/users";
 import { RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../../client.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
 import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
@@ -24,29 +24,15 @@ import { ClerkRateLimitedError } from "./clerk-user-list.ts";
 import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
 
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {
-  let t: TestDatabase;
-  let stub: ClerkApiStub;
+  const t = useTestDatabase(kind);
+  const stub = useClerkApiStub();
   let inngest: InngestClient;
   let fn: ReturnType<typeof createReconcileUsersFunction>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    stub = await startClerkApiStub();
+  beforeAll(() => {
     const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
     inngest = createInngestClient({ isDev: true, logger: silentLogger() });
     fn = createReconcileUsersFunction(inngest, { db: t.db, clerk });
-  });
-  afterAll(async () => {
-    await stub.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    stub.users.clear();
-    stub.organizations.clear();
-    stub.memberships.clear();
-    stub.requests.length = 0;
-    stub.failNext(0, 500);
   });
 
   function seedClerk(count: number) {

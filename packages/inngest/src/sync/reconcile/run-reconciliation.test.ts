@@ -1,5 +1,5 @@
 import { createClerkClient } from "@clerk/backend";
-import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { countUsers, testDatabaseKinds, truncateAll, useTestDatabase } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
   findUserById,
@@ -8,33 +8,19 @@ import {
   upsertUsersFromClerk,
 } from "@repo/db/users";
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API on %s", (kind) => {
-  let t: TestDatabase;
-  let stub: ClerkApiStub;
+  const t = useTestDatabase(kind);
+  const stub = useClerkApiStub();
   let clerk: ReturnType<typeof createClerkClient>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    stub = await startClerkApiStub();
+  beforeAll(() => {
     clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
-  });
-  afterAll(async () => {
-    await stub.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    stub.users.clear();
-    stub.hiddenFromList.clear();
-    stub.requests.length = 0;
-    stub.onRequest = undefined;
-    stub.failNext(0, 500);
   });
 
   function seedClerk(count: number) {

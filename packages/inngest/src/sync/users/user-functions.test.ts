@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { countUsers, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../../client.ts";
 import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
@@ -15,21 +15,14 @@ function nestedObject(depth: number): Record<string, unknown> {
 }
 
 describe.each(testDatabaseKinds())("user sync functions on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
   let upsert: ReturnType<typeof createUpsertClerkUserFunction>;
   let tombstone: ReturnType<typeof createTombstoneClerkUserFunction>;
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
+  beforeAll(() => {
     upsert = createUpsertClerkUserFunction(inngest, { db: t.db });
     tombstone = createTombstoneClerkUserFunction(inngest, { db: t.db });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
   });
 
   it("user.created writes the user", async () => {
