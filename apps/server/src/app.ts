@@ -80,7 +80,9 @@ export function createApp(deps: AppDeps): Express {
     INNGEST_SERVE_PATH,
     // Before the body parser: a call whose signature header cannot be valid is refused unread.
     refuseImplausibleSignatures(deps.inngest, createRefusedCallLog(deps.logger)),
-    express.json({ limit: deps.inngestMaxBodyBytes ?? DEFAULT_INNGEST_MAX_BODY_BYTES }),
+    // Inngest sends plain JSON: a compressed body (a few kB that unpack to the whole limit, all of it to parse
+    // and canonicalise before the signature can be checked) is refused with 415 unread.
+    express.json({ limit: deps.inngestMaxBodyBytes ?? DEFAULT_INNGEST_MAX_BODY_BYTES, inflate: false }),
     serve({
       client: deps.inngest,
       // Every call, sync (PUT) and introspection (GET) included, must carry Inngest's signature: an

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { Db } from "@repo/db/client";
 import { countUsers } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
@@ -92,6 +93,21 @@ describe("/api/inngest refuses a call whose signature cannot be valid before rea
     expect((await fetch(inngestUrl)).status).toBe(401);
   });
 
+  it("refuses a compressed body unread (415): 4 kB of gzip would otherwise unpack to megabytes to parse", async () => {
+    const bomb = gzipSync(`[${"1,".repeat(2_000_000)}1]`);
+    const response = await fetch(inngestUrl, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+        "X-Inngest-Signature": madeUpSignature(),
+      },
+      body: bomb,
+    });
+    expect(bomb.byteLength).toBeLessThan(10_000);
+    expect(response.status).toBe(415);
+  });
+
   it("answers 404 without a stack to a signed run of a function this app does not serve", async () => {
     const run = (signingKey: string | undefined) =>
       driveInngestRun({
@@ -149,7 +165,17 @@ describe("/api/inngest's log of refused calls", () => {
         body: "{}",
       }),
     );
-    const statuses = (await Promise.all([...unsigned, ...malformed, ...madeUp])).map((response) => response.status);
+    // Nested deeper than the SDK's canonicalisation recurses: its verification fails with a RangeError.
+    const tooDeep = Array.from({ length: 20 }, () =>
+      fetch(inngestUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Inngest-Signature": madeUpSignature() },
+        body: `${"[".repeat(20_000)}${"]".repeat(20_000)}`,
+      }),
+    );
+    const statuses = (await Promise.all([...unsigned, ...malformed, ...madeUp, ...tooDeep])).map(
+      (response) => response.status,
+    );
     expect(new Set(statuses)).toEqual(new Set([401]));
 
     expect(log.entries.filter((entry) => entry.level >= ERROR)).toEqual([]);
