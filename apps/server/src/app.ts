@@ -6,7 +6,7 @@ import { createRefusedCallLog, DEFAULT_INNGEST_MAX_BODY_BYTES } from "@repo/inng
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import cors from "cors";
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { serve } from "inngest/express";
 import type { Logger } from "pino";
 import { authStateOf, type ClerkAuthConfig, clerkAuthMiddleware } from "./auth/clerk-auth.ts";
@@ -80,7 +80,9 @@ export function createApp(deps: AppDeps): Express {
     INNGEST_SERVE_PATH,
     // Before the body parser: a call whose signature header cannot be valid is refused unread.
     refuseImplausibleSignatures(deps.inngest, createRefusedCallLog(deps.logger)),
-    express.json({ limit: deps.inngestMaxBodyBytes ?? DEFAULT_INNGEST_MAX_BODY_BYTES }),
+    // Inngest sends plain JSON: a compressed body (a few kB that unpack to the whole limit, all of it to parse
+    // and canonicalise before the signature can be checked) is refused with 415 unread.
+    express.json({ limit: deps.inngestMaxBodyBytes ?? DEFAULT_INNGEST_MAX_BODY_BYTES, inflate: false }),
     serve({
       client: deps.inngest,
       // Every call, sync (PUT) and introspection (GET) included, must carry Inngest's signature: an
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
+    refuseUnknownProcedurePaths,
     clerkAuthMiddleware(deps.clerkAuth, deps.logger),
     // tRPC reads and parses the body itself, and only once a procedure needs its input: after the auth
     // check, so an anonymous caller's body is never parsed. (express.json here would parse it, then tRPC
@@ -131,6 +134,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(jsonErrors(deps.logger));
   return app;
 }
+
+/** Procedure names joined by dots (`user.me`), a batch of them by commas: tRPC's paths, as its client sends them. */
+const TRPC_PATH = /^\/[\w.,]+$/;
+
+/**
+ * Any other path is no procedure: 404 before tRPC reads it. (tRPC decodes the path first and answers a
+ * malformed escape such as `/api/trpc/%` with a 500 and two error lines with stacks, to anyone.)
+ */
+const refuseUnknownProcedurePaths: RequestHandler = (req, res, next) => {
+  if (TRPC_PATH.test(req.path)) return next();
+  res.status(404).json({ error: "Not found" });
+};
 
 /** Errors from body parsers and the like, as JSON with their status (413 for a body over the limit). */
 function jsonErrors(logger: Logger): ErrorRequestHandler {

@@ -57,6 +57,18 @@ describe("the served web app's index.html", () => {
     }
   });
 
+  it("answers a script the build did not write with a 404 no cache may keep", async () => {
+    const server = await startTestServer({ db: t.db, clerk, webDistDir: distDir });
+    try {
+      const response = await fetch(`${server.url}/assets/index-0ldHash0.js`);
+      expect(response.status).toBe(404);
+      // A CDN that kept this 404 would break the chunk once a rolling deploy brings it.
+      expect(response.headers.get("cache-control")).toBe("no-store");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("names no Clerk host when the server has no publishable key", async () => {
     const server = await startTestServer({ db: t.db, clerk, webDistDir: distDir, withoutClerkKeys: true });
     try {

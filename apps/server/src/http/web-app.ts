@@ -29,7 +29,9 @@ export function createWebAppRouter(distDir: string, options: { publishableKey: s
     const file = publicFiles.get(req.path);
     // Hashed names: a new build gives a changed file a new name, so a cached one never goes stale.
     if (file) return res.sendFile(file, req.path.startsWith("/assets/") ? { immutable: true, maxAge: "1y" } : {});
-    if (req.path.startsWith("/assets/")) return res.status(404).type("text").send("Not found");
+    // Not cached anywhere: a CDN that kept this 404 would break the chunk once a rolling deploy brings it.
+    if (req.path.startsWith("/assets/"))
+      return res.status(404).set("Cache-Control", "no-store").type("text").send("Not found");
     res.setHeader("Cache-Control", "no-cache");
     res.type("html").send(indexHtml);
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { request } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { Db } from "@repo/db/client";
 import { countUsers } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
@@ -9,40 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCapturedLogger } from "../testing/captured-logger.ts";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { driveInngestRun, signInngestRequest } from "../testing/inngest-stubs.ts";
+import { postPartOfBody } from "../testing/partial-body.ts";
 import { startTestServerWithDatabase, TEST_INNGEST_SIGNING_KEY, type TestServer } from "../testing/test-server.ts";
 
 const clerk = createTestClerkInstance();
 const MiB = 1024 * 1024;
 const WARN = 40;
 const ERROR = 50;
-
-/**
- * Announces a body of `announcedBytes`, sends only `firstPart` of it, and waits for the answer's status:
- * a server that answers has decided without reading the rest. Rejects if no answer comes within 5 s.
- */
-function postPartOfBody(
-  url: string,
-  options: { headers: Record<string, string>; announcedBytes: number; firstPart: Buffer },
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: "POST",
-      headers: { ...options.headers, "Content-Type": "application/json", "Content-Length": options.announcedBytes },
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      reject(new Error("no answer within 5 s while the body was still unsent"));
-    }, 5000);
-    req.on("response", (res) => {
-      clearTimeout(timer);
-      req.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    // The server may close the connection while this side still writes: the answer is what counts.
-    req.on("error", () => {});
-    req.write(options.firstPart);
-  });
-}
 
 /** Not JSON, and never completed: parsing it would fail, and waiting for it would never end. */
 const notJson = Buffer.alloc(64 * 1024, "{[not json");
@@ -90,6 +63,21 @@ describe("/api/inngest refuses a call whose signature cannot be valid before rea
     });
     expect(put.status).toBe(401);
     expect((await fetch(inngestUrl)).status).toBe(401);
+  });
+
+  it("refuses a compressed body unread (415): 4 kB of gzip would otherwise unpack to megabytes to parse", async () => {
+    const bomb = gzipSync(`[${"1,".repeat(2_000_000)}1]`);
+    const response = await fetch(inngestUrl, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+        "X-Inngest-Signature": madeUpSignature(),
+      },
+      body: bomb,
+    });
+    expect(bomb.byteLength).toBeLessThan(10_000);
+    expect(response.status).toBe(415);
   });
 
   it("answers 404 without a stack to a signed run of a function this app does not serve", async () => {
@@ -149,7 +137,17 @@ describe("/api/inngest's log of refused calls", () => {
         body: "{}",
       }),
     );
-    const statuses = (await Promise.all([...unsigned, ...malformed, ...madeUp])).map((response) => response.status);
+    // Nested deeper than the SDK's canonicalisation recurses: its verification fails with a RangeError.
+    const tooDeep = Array.from({ length: 20 }, () =>
+      fetch(inngestUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Inngest-Signature": madeUpSignature() },
+        body: `${"[".repeat(20_000)}${"]".repeat(20_000)}`,
+      }),
+    );
+    const statuses = (await Promise.all([...unsigned, ...malformed, ...madeUp, ...tooDeep])).map(
+      (response) => response.status,
+    );
     expect(new Set(statuses)).toEqual(new Set([401]));
 
     expect(log.entries.filter((entry) => entry.level >= ERROR)).toEqual([]);

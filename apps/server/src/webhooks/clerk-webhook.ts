@@ -1,8 +1,9 @@
 import { verifyWebhook } from "@clerk/express/webhooks";
 import type { InngestClient } from "@repo/inngest/client";
-import { isForwardedClerkEvent, parseClerkEventData, svixMessageId } from "@repo/inngest/sync";
+import { isForwardedClerkEvent, parseClerkEventData } from "@repo/inngest/sync";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
+import { refuseImplausibleSvixHeaders } from "./svix-headers.ts";
 
 export type ClerkWebhookDeps = {
   inngest: InngestClient;
@@ -31,62 +32,68 @@ export type ClerkWebhookDeps = {
  */
 export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
   const webhookRouter = express.Router();
-  webhookRouter.post("/", express.raw({ type: () => true, limit: "512kb" }), async (req, res) => {
-    if (!deps.signingSecret) {
+  const { signingSecret } = deps;
+  if (!signingSecret) {
+    webhookRouter.post("/", (_req, res) => {
       deps.logger.error("CLERK_WEBHOOK_SIGNING_SECRET is not set: Clerk webhooks cannot be verified");
       res.status(503).json({
         error:
           "CLERK_WEBHOOK_SIGNING_SECRET is not set: copy it from the Clerk dashboard (Webhooks > your endpoint > Signing Secret)",
       });
-      return;
-    }
-    let event: Awaited<ReturnType<typeof verifyWebhook>>;
-    try {
-      event = await verifyWebhook(req, { signingSecret: deps.signingSecret });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      deps.logger.warn({ reason }, "rejected a Clerk webhook that failed verification");
-      res.status(400).json({ error: `Webhook verification failed: ${reason}` });
-      return;
-    }
-    const parsedSvixId = svixMessageId.safeParse(req.header("svix-id"));
-    if (!parsedSvixId.success) {
-      const reason = `svix-id header ${parsedSvixId.error.issues.map((issue) => issue.message).join("; ")}`;
-      deps.logger.warn({ reason }, "rejected a Clerk webhook whose svix-id is not a Svix message id");
-      res.status(400).json({ error: `Invalid webhook: ${reason}` });
-      return;
-    }
-    const svixId = parsedSvixId.data;
-    // Signed is not the same as well-formed: the type is echoed and logged below, so it must be text
-    // (a deeply nested value there would overflow JSON.stringify).
-    const type: unknown = event.type;
-    if (typeof type !== "string") {
-      deps.logger.warn({ svixId }, "rejected a Clerk webhook whose type is not a string");
-      res.status(400).json({ error: "Invalid event: type is not a string" });
-      return;
-    }
-    if (!isForwardedClerkEvent(event.type)) {
-      deps.logger.info({ type: event.type, svixId }, "ignored a Clerk webhook type this app does not handle");
-      res.status(200).json({ ignored: event.type });
-      return;
-    }
-    const data = parseClerkEventData(event.type, event.data);
-    if (!data.success) {
-      const { reason } = data;
-      deps.logger.warn({ type: event.type, svixId, reason }, "rejected a Clerk webhook with an invalid payload");
-      res.status(400).json({ error: `Invalid ${event.type} payload: ${reason}` });
-      return;
-    }
-    const name = `clerk/${event.type}` as const;
-    try {
-      await deps.inngest.send({ id: svixId, name, data: data.data });
-    } catch (error) {
-      deps.logger.error({ err: error, type: event.type, svixId }, "could not forward a Clerk webhook to Inngest");
-      res.status(503).json({ error: "Could not reach Inngest; Clerk will retry this delivery" });
-      return;
-    }
-    deps.logger.info({ type: event.type, svixId }, "forwarded a Clerk webhook to Inngest");
-    res.status(200).json({ forwarded: name, id: svixId });
-  });
+    });
+    return webhookRouter;
+  }
+  webhookRouter.post(
+    "/",
+    // Headers first: a delivery they condemn is refused before its body is read.
+    refuseImplausibleSvixHeaders(deps.logger),
+    // Svix sends plain JSON: a compressed body (a few kB unpacking to the whole limit) is refused unread (415).
+    express.raw({ type: () => true, limit: "512kb", inflate: false }),
+    async (req, res) => {
+      let event: Awaited<ReturnType<typeof verifyWebhook>>;
+      try {
+        event = await verifyWebhook(req, { signingSecret });
+      } catch (error) {
+        // Clerk's messages start with the package's name, which callers have no need to learn.
+        const reason = (error instanceof Error ? error.message : String(error)).replace(/^@clerk\/[\w-]+: /, "");
+        deps.logger.warn({ reason }, "rejected a Clerk webhook that failed verification");
+        res.status(400).json({ error: `Webhook verification failed: ${reason}` });
+        return;
+      }
+      // refuseImplausibleSvixHeaders held the header to a Svix message id, which nothing trims: the id
+      // forwarded below is exactly the one whose signature Clerk checked.
+      const svixId = req.header("svix-id") as string;
+      // Signed is not the same as well-formed: the type is echoed and logged below, so it must be text
+      // (a deeply nested value there would overflow JSON.stringify).
+      const type: unknown = event.type;
+      if (typeof type !== "string") {
+        deps.logger.warn({ svixId }, "rejected a Clerk webhook whose type is not a string");
+        res.status(400).json({ error: "Invalid event: type is not a string" });
+        return;
+      }
+      if (!isForwardedClerkEvent(event.type)) {
+        deps.logger.info({ type: event.type, svixId }, "ignored a Clerk webhook type this app does not handle");
+        res.status(200).json({ ignored: event.type });
+        return;
+      }
+      const data = parseClerkEventData(event.type, event.data);
+      if (!data.success) {
+        const { reason } = data;
+        deps.logger.warn({ type: event.type, svixId, reason }, "rejected a Clerk webhook with an invalid payload");
+        res.status(400).json({ error: `Invalid ${event.type} payload: ${reason}` });
+        return;
+      }
+      const name = `clerk/${event.type}` as const;
+      try {
+        await deps.inngest.send({ id: svixId, name, data: data.data });
+      } catch (error) {
+        deps.logger.error({ err: error, type: event.type, svixId }, "could not forward a Clerk webhook to Inngest");
+        res.status(503).json({ error: "Could not reach Inngest; Clerk will retry this delivery" });
+        return;
+      }
+      deps.logger.info({ type: event.type, svixId }, "forwarded a Clerk webhook to Inngest");
+      res.status(200).json({ forwarded: name, id: svixId });
+    },
+  );
   return webhookRouter;
 }

@@ -45,14 +45,18 @@ export function createRefusedCallLog(
 
 /**
  * What the SDK's verification errors mean (RequestSignature and validateSignature in inngest 4.x's
- * InngestCommHandler). Anything else it reports stays an error: a missing signing key, say, is ours.
+ * InngestCommHandler). Any other failure of the verification is the caller's too: a body the SDK cannot
+ * canonicalise (nested deeper than its recursion goes, say) fails the same check, so it is an
+ * `invalid-signature`. The one failure that is ours, a missing signing key, stays an error.
  */
 const REASON_OF_SDK_ERROR: Record<string, RefusalReason> = {
   "No x-inngest-signature provided": "missing-signature",
   "Invalid x-inngest-signature provided": "malformed-signature",
   "Signature has expired": "stale-signature",
-  "Invalid signature": "invalid-signature",
 };
+
+/** The start of the SDK's message when it has no signing key to verify with: a fault of this server. */
+const NO_SIGNING_KEY = "No signing key found";
 
 /**
  * The SDK's own logger (its `internalLogger`), with the refusals it reports sent to `refusals`. The SDK
@@ -80,7 +84,7 @@ function refusalReportedBySdk(
   if (message?.startsWith("Missing body when executing")) return { reason: "missing-body" };
   if (message !== "Signature validation failed") return undefined;
   const fields = args[0] as { err?: unknown; method?: unknown } | undefined;
-  const errorMessage = fields?.err instanceof Error ? fields.err.message : undefined;
-  const reason = errorMessage === undefined ? undefined : REASON_OF_SDK_ERROR[errorMessage];
-  return reason && { reason, details: { method: fields?.method } };
+  const errorMessage = fields?.err instanceof Error ? fields.err.message : String(fields?.err);
+  if (errorMessage.startsWith(NO_SIGNING_KEY)) return undefined;
+  return { reason: REASON_OF_SDK_ERROR[errorMessage] ?? "invalid-signature", details: { method: fields?.method } };
 }
