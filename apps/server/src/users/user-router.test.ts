@@ -10,6 +10,9 @@ import { callTrpc } from "../testing/trpc-http.ts";
 import type { CurrentUser, UserProfile } from "./user-profile.ts";
 
 const clerk = createTestClerkInstance();
+/** `ascii` spelled in the invisible tag characters U+E0020–E007E, as a subdivision flag spells its region. */
+const tags = (ascii: string) =>
+  Array.from(ascii, (letter) => String.fromCodePoint(0xe0000 + (letter.codePointAt(0) ?? 0))).join("");
 
 describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => {
   let t: TestDatabase;
@@ -167,6 +170,32 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     ["a newline in the display name", { displayName: "Ada\nLovelace" }, "displayName"],
     ["a line separator in the bio", { bio: "a\u2028b" }, "bio"],
     ["a run of variation selectors (data hidden in an emoji)", { bio: "\u2764\uFE0F\uFE0E\uFE0F" }, "bio"],
+    [
+      "441 code points on one letter, accents stacked behind joiners, in the bio",
+      { bio: `\u0915${`\u200D\u093F${"\u0301".repeat(9)}`.repeat(40)}` },
+      "bio",
+    ],
+    [
+      "accents stacked behind joiners in the display name",
+      { displayName: `\u0915${`\u200D\u093F${"\u0301".repeat(9)}`.repeat(7)}` },
+      "displayName",
+    ],
+    ["viramas stacked behind non-joiners", { displayName: `\u0C95${"\u200C\u0CCD".repeat(30)}` }, "displayName"],
+    [
+      "invisible ASCII in tag characters after a black flag",
+      { displayName: `Alice\u{1F3F4}${tags("admin")}\u{E007F}` },
+      "displayName",
+    ],
+    [
+      "a hidden byte in a variation selector after each letter",
+      {
+        displayName: [..."AliceSmith"]
+          .map((letter, i) => letter + String.fromCodePoint(0xe0100 + ((i * 37) % 240)))
+          .join(""),
+      },
+      "displayName",
+    ],
+    ["emoji style on Latin letters", { displayName: "A\uFE0Fl\uFE0Fi\uFE0Fc\uFE0Fe\uFE0F" }, "displayName"],
   ])("updateProfile rejects %s with 400 and leaves the row as it was", async (_case, input, field) => {
     const user = await storedUser();
     const response = await callTrpc(server.url, "user.updateProfile", {
@@ -250,6 +279,19 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
     const stored = await findUserById(t.db, user.id);
     expect(stored?.display_name).toBe("Zo\u00EB Am\u00E9lie");
     expect(stored?.bio).toBe("First line\nSecond 👩\u200D💻 ❤\uFE0F\nمی\u200Cخواهم");
+  });
+
+  it("updateProfile accepts conjuncts and chillus written with joiners, the flags of Britain's nations and ideographic variants", async () => {
+    const user = await storedUser();
+    const displayName = "\u0DC1\u0DCA\u200D\u0DBB\u0DD3 \u845B\u{E0100}";
+    const bio = `\u0915\u094D\u200D\u0937 \u0D05\u0D35\u0D28\u0D4D\u200D \u{1F3F4}${tags("gbwls")}\u{E007F} \u2764\uFE0F`;
+    const response = await callTrpc<UserProfile>(server.url, "user.updateProfile", {
+      token: await token(user.id),
+      type: "mutation",
+      input: { displayName, bio },
+    });
+    expect(response.status).toBe(200);
+    expect(await findUserById(t.db, user.id)).toMatchObject({ display_name: displayName, bio });
   });
 
   it.each([

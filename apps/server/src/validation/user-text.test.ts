@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { findRefusal, findRefusedCharacter, MAX_MARKS_PER_CHARACTER, userText } from "./user-text.ts";
 
+/** `ascii` spelled in the invisible tag characters U+E0020–E007E. */
+const tags = (ascii: string) =>
+  Array.from(ascii, (letter) => String.fromCodePoint(0xe0000 + (letter.codePointAt(0) ?? 0))).join("");
+/** A black flag, `subdivision` in tag characters, and the cancel tag: a subdivision flag's form. */
+const subdivisionFlag = (subdivision: string) => `\u{1F3F4}${tags(subdivision)}\u{E007F}`;
+
 describe("findRefusedCharacter", () => {
   it.each([
     ["plain text", "Ada Lovelace"],
@@ -13,6 +19,18 @@ describe("findRefusedCharacter", () => {
     ["a subdivision flag (tag characters)", "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"],
     ["Persian with a zero-width non-joiner", "می\u200Cخواهم"],
     ["Devanagari with a joiner after the virama", "क्\u200Dष"],
+    ["a Malayalam chillu written with a joiner, at the end of a word", "അവന\u0D4D\u200D വന\u0D4D\u0D28\u0D41"],
+    ["Sinhala Sri, a rakaransaya with a joiner", "\u0DC1\u0DCA\u200D\u0DBB\u0DD3"],
+    ["Sinhala touching letters, the joiner before the virama", "\u0D9A\u200D\u0DCA\u0DC0"],
+    ["a Kannada arkavattu with a joiner", "\u0CB0\u0CCD\u200D\u0C95"],
+    ["a Bengali ya-phala after ra, the joiner before the virama", "\u09B0\u200D\u09CD\u09AF"],
+    ["the flag of England", subdivisionFlag("gbeng")],
+    ["the flag of Wales", subdivisionFlag("gbwls")],
+    ["an ideographic variation sequence", "\u845B\u{E0100}"],
+    ["a math symbol's standardized variant", "\u2269\uFE00"],
+    ["a Myanmar letter's standardized variant", "\u1000\uFE00"],
+    ["a Mongolian free variation selector", "\u1820\u180B"],
+    ["a copyright sign in text and in emoji style", "\u00A9\uFE0E \u00A9\uFE0F"],
   ])("accepts %s", (_case, text) => {
     expect(findRefusedCharacter(text, { multiline: false })).toBeUndefined();
   });
@@ -38,8 +56,26 @@ describe("findRefusedCharacter", () => {
     ["a noncharacter", "a\uFDD0b", "\uFDD0"],
     ["a line separator", "a\u2028b", "\u2028"],
     ["a variation selector with nothing to style", "\uFE0F", "\uFE0F"],
-    ["a run of variation selectors", "a\uFE0F\u{E0100}", "\u{E0100}"],
+    ["a run of variation selectors", "\u2764\uFE0F\u{E0100}", "\u{E0100}"],
     ["tag characters outside a flag", "a\u{E0067}\u{E007F}", "\u{E0067}"],
+  ])("refuses %s", (_case, text, refused) => {
+    expect(findRefusedCharacter(text, { multiline: true })).toBe(refused);
+  });
+
+  it.each([
+    ["hidden ASCII in tag characters after a black flag", `Alice${subdivisionFlag("admin")}`, tags("a")],
+    ["a flag of the subdivision form that is not one of the three", subdivisionFlag("usca"), tags("u")],
+    ["tag characters without their cancel tag", `\u{1F3F4}${tags("gbsct")}`, tags("g")],
+    [
+      "an ideographic variation selector after each Latin letter, hiding a byte in each",
+      [..."AliceSmith"].map((letter, i) => letter + String.fromCodePoint(0xe0100 + ((i * 37) % 240))).join(""),
+      "\u{E0100}",
+    ],
+    ["emoji style on Latin letters", "A\uFE0Fl\uFE0Fi\uFE0Fc\uFE0Fe\uFE0F", "\uFE0F"],
+    ["emoji style on an ideograph", "\u845B\uFE0F", "\uFE0F"],
+    ["a standardized variation selector on a Latin letter", "a\uFE00", "\uFE00"],
+    ["a Mongolian free variation selector on a Latin letter", "a\u180B", "\u180B"],
+    ["two joiners after a Malayalam virama", "\u0D28\u0D4D\u200D\u200D\u0D28", "\u200D"],
   ])("refuses %s", (_case, text, refused) => {
     expect(findRefusedCharacter(text, { multiline: true })).toBe(refused);
   });
@@ -104,6 +140,17 @@ describe("findRefusal", () => {
     ["one mark too many on one letter", `a${"\u0301".repeat(MAX_MARKS_PER_CHARACTER + 1)}`, "stacked-marks"],
     ["480 marks on one letter", `Zalgo${"\u0336".repeat(480)}`, "stacked-marks"],
     ["a run of marks with no letter", "\u0301".repeat(MAX_MARKS_PER_CHARACTER + 1), "stacked-marks"],
+    [
+      "accents stacked behind joiners",
+      `\u0915${"\u200D\u093F\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301".repeat(7)}`,
+      "stacked-marks",
+    ],
+    ["viramas stacked behind non-joiners", `\u0C95${"\u200C\u0CCD".repeat(30)}`, "stacked-marks"],
+    [
+      "one mark too many with a joiner among them",
+      `\u0915\u094D\u200D\u093F${"\u0301".repeat(MAX_MARKS_PER_CHARACTER - 1)}`,
+      "stacked-marks",
+    ],
   ])("refuses %s in a name", (_case, text, reason) => {
     expect(findRefusal(text, { multiline: false })?.reason).toBe(reason);
   });
@@ -119,6 +166,9 @@ describe("findRefusal", () => {
       `\u0628${"\u064E".repeat(50_000)}\u200C`,
       "\u0628\u200C".repeat(25_000),
       "\u0915\u094D\u200D".repeat(16_000),
+      `\u0915${"\u200D\u093F".repeat(25_000)}`,
+      "\u0D28\u0D4D\u200D".repeat(16_000),
+      "\u845B\u{E0100}".repeat(25_000),
       "\uFE0F".repeat(50_000),
       "a\uFE0F".repeat(25_000),
       "👩\u200D💻".repeat(10_000),

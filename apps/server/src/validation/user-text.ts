@@ -47,10 +47,11 @@ export const MAX_MARKS_PER_CHARACTER = 10;
 
 const MARK = /\p{M}/u;
 const LINE_BREAK = /[\n\r\p{Zl}\p{Zp}]/u;
-const WHITESPACE = /\s/u;
 const VARIATION_SELECTOR = /\p{Variation_Selector}/u;
 const ZWJ = "\u200D";
 const ZWNJ = "\u200C";
+/** A letter, this virama and a joiner spell a chillu (ന്‍, the older encoding of ൻ), mostly at the end of a word. */
+const MALAYALAM_VIRAMA = "\u0D4D";
 
 /** What may come before a joiner inside an emoji sequence (👩‍💻, 👨🏽‍💻, 🏳️‍🌈): an emoji, a skin tone, or emoji style. */
 const EMOJI_OR_MODIFIER = /[\p{Extended_Pictographic}\p{Emoji_Modifier}]/u;
@@ -64,13 +65,47 @@ const EMOJI = /\p{Extended_Pictographic}/u;
 const JOINING_SCRIPT =
   /[\p{scx=Arabic}\p{scx=Syriac}\p{scx=Nko}\p{scx=Mongolian}\p{scx=Devanagari}\p{scx=Bengali}\p{scx=Gurmukhi}\p{scx=Gujarati}\p{scx=Oriya}\p{scx=Tamil}\p{scx=Telugu}\p{scx=Kannada}\p{scx=Malayalam}\p{scx=Sinhala}\p{scx=Myanmar}\p{scx=Khmer}]/u;
 
-/** The black flag that starts a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿), the tag characters that spell the region, and the tag that ends it. */
+/**
+ * Which characters each variation selector may follow: only those Unicode defines variation sequences
+ * for, so a selector cannot ride invisibly on any letter (one selector per letter hides a byte of data).
+ * - Emoji style (U+FE0E text, U+FE0F emoji) after an emoji character (❤️, the digit of a keycap 1️⃣).
+ * - VS17–256 (U+E0100–E01EF) after an ideograph: they are used only in Ideographic Variation Sequences (葛󠄀).
+ * - VS1–14 (U+FE00–FE0D): the standardized variation sequences are on math symbols (≩︀), CJK
+ *   compatibility ideographs and CJK punctuation, Myanmar, Phags-pa and Manichaean letters; the rarer
+ *   ones elsewhere (the slashed zero 0︀, Egyptian hieroglyphs) are refused rather than let every Latin
+ *   letter carry one.
+ * - The Mongolian free variation selectors after a Mongolian letter.
+ */
+const VARIATION_BASES: readonly { selectors: RegExp; bases: RegExp }[] = [
+  { selectors: /[\uFE0E\uFE0F]/u, bases: /\p{Emoji}/u },
+  { selectors: /[\u{E0100}-\u{E01EF}]/u, bases: /\p{Ideographic}/u },
+  {
+    selectors: /[\uFE00-\uFE0D]/u,
+    bases: /[\p{Math}\p{Ideographic}\p{scx=Han}\p{scx=Myanmar}\p{scx=Phags_Pa}\p{scx=Manichaean}]/u,
+  },
+  { selectors: /[\u180B-\u180D\u180F]/u, bases: /\p{scx=Mongolian}/u },
+];
+const isVariationSequence = (selector: string, base: string | undefined) =>
+  base !== undefined &&
+  !VARIATION_SELECTOR.test(base) &&
+  VARIATION_BASES.some(({ selectors, bases }) => selectors.test(selector) && bases.test(base));
+
+/**
+ * The subdivision flags accepted, whole: the black flag, tag characters spelling the subdivision, and the
+ * cancel tag. Only the three Unicode recommends (RGI) for everyone to display, England, Scotland and Wales
+ * (🏴󠁧󠁢󠁥󠁮󠁧󠁿 🏴󠁧󠁢󠁳󠁣󠁴󠁿 🏴󠁧󠁢󠁷󠁬󠁳󠁿), rather than every one UTS #51's grammar allows (two tag letters for the region, then 1–4 tag
+ * letters or digits): that form shows as a plain black flag everywhere else and still carries up to six
+ * invisible letters of the writer's choice ("admin" is region "ad", subdivision "min").
+ */
+const SUBDIVISION_FLAGS = new Set(
+  ["gbeng", "gbsct", "gbwls"].map(
+    (subdivision) =>
+      `\u{1F3F4}${Array.from(subdivision, (letter) => String.fromCodePoint(0xe0000 + (letter.codePointAt(0) ?? 0))).join("")}\u{E007F}`,
+  ),
+);
 const BLACK_FLAG = "\u{1F3F4}";
-const CANCEL_TAG = "\u{E007F}";
-const isRegionTag = (character: string | undefined) => {
-  const codePoint = character?.codePointAt(0);
-  return codePoint !== undefined && codePoint >= 0xe0020 && codePoint <= 0xe007e;
-};
+/** Code points in each of SUBDIVISION_FLAGS: black flag, five tags, cancel tag. */
+const SUBDIVISION_FLAG_LENGTH = 7;
 
 export type RefusalReason =
   | "invisible"
@@ -88,10 +123,11 @@ export type Refusal = { reason: RefusalReason; character: string };
  * what the characters just before need: invisible characters that are part of visible text are accepted
  * where they stand:
  * - a joiner inside an emoji sequence (👩‍💻, 🏳️‍🌈) or between letters of a joining script, where a
- *   virama or vowel sign may come between the letter and the joiner (क्‍ष);
- * - one variation selector right after the character it styles (❤️); never a run of them, which is how
- *   data is smuggled inside an emoji;
- * - the tag characters of a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
+ *   virama or vowel sign may come between the letter and the joiner (क्‍ष), and after a Malayalam
+ *   virama (a chillu, ന്‍);
+ * - one variation selector right after a character it has a variation sequence with (❤️, 葛󠄀); never a
+ *   run of them, which is how data is smuggled inside an emoji;
+ * - the tag characters of the three subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
  */
 export function findRefusal(text: string, options: { multiline: boolean }): Refusal | undefined {
   const characters = Array.from(text);
@@ -103,16 +139,22 @@ export function findRefusal(text: string, options: { multiline: boolean }): Refu
     const previous = characters[index - 1];
     const next = characters[index + 1];
 
-    if (character === BLACK_FLAG) {
-      const end = endOfRegionTags(characters, index + 1);
-      if (end !== undefined) {
-        marksInRow = 0;
-        afterJoiningLetter = false;
-        index = end;
-        continue;
-      }
+    if (
+      character === BLACK_FLAG &&
+      SUBDIVISION_FLAGS.has(characters.slice(index, index + SUBDIVISION_FLAG_LENGTH).join(""))
+    ) {
+      marksInRow = 0;
+      afterJoiningLetter = false;
+      index += SUBDIVISION_FLAG_LENGTH - 1;
+      continue;
     }
 
+    const isJoinerInWord =
+      ((character === ZWJ || character === ZWNJ) &&
+        afterJoiningLetter &&
+        next !== undefined &&
+        JOINING_SCRIPT.test(next)) ||
+      (character === ZWJ && previous === MALAYALAM_VIRAMA);
     const isInvisibleAcceptedHere =
       (character === "\n" && options.multiline) ||
       (character === ZWJ &&
@@ -120,14 +162,8 @@ export function findRefusal(text: string, options: { multiline: boolean }): Refu
         isEmojiBeforeJoiner(previous) &&
         next !== undefined &&
         EMOJI.test(next)) ||
-      ((character === ZWJ || character === ZWNJ) &&
-        afterJoiningLetter &&
-        next !== undefined &&
-        JOINING_SCRIPT.test(next)) ||
-      (VARIATION_SELECTOR.test(character) &&
-        previous !== undefined &&
-        !VARIATION_SELECTOR.test(previous) &&
-        !WHITESPACE.test(previous));
+      isJoinerInWord ||
+      (VARIATION_SELECTOR.test(character) && isVariationSequence(character, previous));
     if (!isInvisibleAcceptedHere && INVISIBLE_OR_CONTROL.test(character)) {
       return { reason: LINE_BREAK.test(character) && !options.multiline ? "line-break" : "invisible", character };
     }
@@ -135,6 +171,12 @@ export function findRefusal(text: string, options: { multiline: boolean }): Refu
     if (UNASSIGNED.test(character)) return { reason: "unassigned", character };
     if (!options.multiline && BLANK_LOOKING.test(character)) return { reason: "blank-looking", character };
 
+    // A joiner inside a word leaves the marks on its letter counted: marks after it stack on that same
+    // letter (क + ZWJ + ि + ́ × 9, repeated, is one character of hundreds of marks).
+    if (isJoinerInWord) {
+      afterJoiningLetter = false;
+      continue;
+    }
     const isMark = MARK.test(character);
     marksInRow = isMark ? marksInRow + 1 : 0;
     if (marksInRow > MAX_MARKS_PER_CHARACTER) return { reason: "stacked-marks", character };
@@ -142,13 +184,6 @@ export function findRefusal(text: string, options: { multiline: boolean }): Refu
     else if (!isMark) afterJoiningLetter = false;
   }
   return undefined;
-}
-
-/** Where the region tags starting at `start` end with a cancel tag (its index), or undefined if they do not. */
-function endOfRegionTags(characters: readonly string[], start: number): number | undefined {
-  let index = start;
-  while (isRegionTag(characters[index])) index++;
-  return index > start && characters[index] === CANCEL_TAG ? index : undefined;
 }
 
 /** The first character `text` may not hold, or undefined when it is fine. */
