@@ -1,23 +1,23 @@
-import { generateKeyPairSync } from "node:crypto";
 import { getCookieSuffix } from "@clerk/shared/keys";
-import { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useTestDatabase } from "@repo/db/testing";
+import { useClerkApiStub } from "@repo/inngest/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServerWithDatabase, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
 const clerk = createTestClerkInstance();
+/** Another Clerk instance: its key signs tokens this server must not trust. */
+const otherClerk = createTestClerkInstance();
 
 describe("remembered session verifications, over HTTP", () => {
-  let server: Awaited<ReturnType<typeof startTestServerWithDatabase>>;
   const cache = new VerifiedSessionCache();
+  const t = useTestDatabase("pglite");
+  const server = useTestServer(() => ({ db: t.db, clerk, sessionCache: cache }));
   const whoami = (token?: string) => callTrpc<{ userId: string }>(server.url, "auth.whoami", token ? { token } : {});
 
-  beforeAll(async () => {
-    server = await startTestServerWithDatabase({ clerk, sessionCache: cache });
-  });
-  afterAll(() => server.close());
   beforeEach(() => {
     cache.hits = 0;
     cache.misses = 0;
@@ -35,8 +35,11 @@ describe("remembered session verifications, over HTTP", () => {
   it("never lets a forged token pass, even one with the claims of a remembered token", async () => {
     const token = await signSessionToken(clerk, { userId: "user_victim", azp: TEST_WEB_ORIGIN });
     expect((await whoami(token)).status).toBe(200);
-    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
-    const forged = await signSessionToken(clerk, { userId: "user_victim", azp: TEST_WEB_ORIGIN, signWith: otherKey });
+    const forged = await signSessionToken(clerk, {
+      userId: "user_victim",
+      azp: TEST_WEB_ORIGIN,
+      signWith: otherClerk.privateKey,
+    });
     const [header, payload] = token.split(".");
     const tampered = `${header}.${payload}.${forged.split(".")[2]}`;
     for (let i = 0; i < 3; i++) {
@@ -65,40 +68,28 @@ describe("remembered session verifications, over HTTP", () => {
 });
 
 describe("only session JWTs sent as bearers are verified, and never with a call to Clerk", () => {
-  let server: TestServer;
-  let clerkApi: ClerkApiStub;
   const cache = new VerifiedSessionCache();
+  const t = useTestDatabase("pglite");
+  // CLERK_JWT_KEY is set (as production requires) and every Backend API call lands on the stub, which
+  // counts it: every test here expects none.
+  const clerkApi = useClerkApiStub();
+  const server = useTestServer(() => ({ db: t.db, clerk, clerkApiUrl: clerkApi.url, sessionCache: cache }));
   const whoami = (options: Parameters<typeof callTrpc>[2]) => callTrpc(server.url, "auth.whoami", options);
   const token = (options: Partial<SessionTokenOptions> = {}) =>
     signSessionToken(clerk, { userId: "user_caller", azp: TEST_WEB_ORIGIN, ...options });
   const now = () => Math.floor(Date.now() / 1000);
 
-  beforeAll(async () => {
-    clerkApi = await startClerkApiStub();
-    // CLERK_JWT_KEY is set (as production requires) and every Backend API call lands on the stub, which
-    // counts it: every test here expects none.
-    server = await startTestServerWithDatabase({ clerk, clerkApiUrl: clerkApi.url, sessionCache: cache });
-  });
-  afterAll(async () => {
-    await server.close();
-    await clerkApi.close();
-  });
-  beforeEach(() => {
-    clerkApi.requests.length = 0;
-    clerkApi.refreshedSessionCookies = undefined;
-  });
   afterEach(() => {
     expect(clerkApi.requests).toEqual([]);
   });
 
-  const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
   it.each([
     ["a Clerk API key (ak_)", async () => `ak_${"Yk9pTnRlc3RBcGlLZXk".repeat(2)}`],
     ["an M2M token (mt_)", async () => `mt_${"bTJtVGVzdFRva2Vu".repeat(2)}`],
     ["an OAuth token (oat_)", async () => `oat_${"b2F1dGhUZXN0VG9rZW4".repeat(2)}`],
     ["an OAuth access token as a JWT (typ at+jwt), signed with the instance's key", () => token({ typ: "at+jwt" })],
     ["an M2M token as a JWT (sub mch_), signed with the instance's key", () => token({ userId: "mch_2machine" })],
-    ["a JWT with a kid Clerk never issued", () => token({ kid: "ins_unknownKeyId", signWith: otherKey })],
+    ["a JWT with a kid Clerk never issued", () => token({ kid: "ins_unknownKeyId", signWith: otherClerk.privateKey })],
     ["a JWT whose header says alg none", async () => unsignedJwt({ sub: "user_caller", azp: TEST_WEB_ORIGIN })],
     ["a token of a session still pending (sign-up tasks not finished)", () => token({ sessionStatus: "pending" })],
     ["garbage", async () => "not-a-jwt"],

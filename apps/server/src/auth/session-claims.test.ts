@@ -1,14 +1,15 @@
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, truncateAll } from "@repo/db/testing";
+import { useTestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
 import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { type ClerkApiStub, clerkOrganizationJson, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
+import { clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
 import type { KyselyPlugin } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import { VerifiedSessionCache } from "./verified-session-cache.ts";
 
 const clerk = createTestClerkInstance();
@@ -29,11 +30,16 @@ function recordQueries(): { plugin: KyselyPlugin; queries: string[] } {
 }
 
 describe("session claims are held to Clerk's shapes, over HTTP", () => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let clerkApi: ClerkApiStub;
   const recorder = recordQueries();
   const cache = new VerifiedSessionCache();
+  const t = useTestDatabase("pglite");
+  const clerkApi = useClerkApiStub();
+  const server = useTestServer(() => ({
+    db: t.db.withPlugin(recorder.plugin),
+    clerk,
+    clerkApiUrl: clerkApi.url,
+    sessionCache: cache,
+  }));
   const user = clerkUserJson({ id: "user_caller" });
   const organization = clerkOrganizationJson({ id: "org_acme", slug: "acme" });
 
@@ -47,26 +53,9 @@ describe("session claims are held to Clerk's shapes, over HTTP", () => {
       callTrpc(server.url, "org.updateProfile", { token: bearer, type: "mutation", input: { description: "Mine" } }),
     ]);
 
-  beforeAll(async () => {
-    t = await openTestDatabase("pglite");
-    clerkApi = await startClerkApiStub();
-    server = await startTestServer({
-      db: t.db.withPlugin(recorder.plugin),
-      clerk,
-      clerkApiUrl: clerkApi.url,
-      sessionCache: cache,
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await clerkApi.close();
-    await t.close();
-  });
   beforeEach(async () => {
-    await truncateAll(t.db);
     await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
     await upsertOrganizationsFromClerk(t.db, [organizationSyncRowFromClerk(organization)]);
-    clerkApi.requests.length = 0;
     recorder.queries.length = 0;
   });
 

@@ -1,13 +1,11 @@
 import { createDb, type Db } from "@repo/db/client";
 import type { PostgresTimeouts } from "@repo/db/env";
 import {
-  openTestDatabase,
   type PostgresProxy,
   startPostgresProxy,
-  type TestDatabase,
   testDatabaseKinds,
-  truncateAll,
   uncaughtErrorsDuring,
+  useTestDatabase,
 } from "@repo/db/testing";
 import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
@@ -15,7 +13,7 @@ import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import { clerkUserJson } from "@repo/inngest/testing";
 import { sql } from "kysely";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { driveInngestRun, type SentEvent } from "../testing/inngest-stubs.ts";
 import { startServerProcess } from "../testing/server-process.ts";
@@ -56,25 +54,18 @@ function userHistory(user: ReturnType<typeof clerkUserJson>, id: string, deleted
 }
 
 describe.runIf(testDatabaseKinds().includes("postgres"))("database faults on postgres", () => {
-  let t: TestDatabase;
+  const t = useTestDatabase("postgres");
   let proxy: PostgresProxy;
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    t = await openTestDatabase("postgres");
     proxy = await startPostgresProxy();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
   });
   afterEach(async () => {
     proxy.restore();
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-  afterAll(async () => {
-    await proxy.close();
-    await t.close();
-  });
+  afterAll(() => proxy.close());
 
   /** The real app, in this process, on a database handle whose connections go through the proxy. */
   const startServerThroughProxy = async (timeouts: PostgresTimeouts): Promise<TestServer & { db: Db }> => {

@@ -1,36 +1,34 @@
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { useTestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
 import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import { clerkOrganizationJson, clerkUserJson } from "@repo/inngest/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 
 const clerk = createTestClerkInstance();
 
 describe("API answers are never stored by a browser or proxy", () => {
-  let t: TestDatabase;
-  let server: TestServer;
+  const t = useTestDatabase("pglite");
+  const server = useTestServer(() => ({ db: t.db, clerk }));
+  const user = clerkUserJson();
+  const organization = clerkOrganizationJson();
   let bearer: string;
 
   beforeAll(async () => {
-    t = await openTestDatabase("pglite");
-    server = await startTestServer({ db: t.db, clerk });
-    const user = clerkUserJson();
-    const organization = clerkOrganizationJson();
-    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
-    await upsertOrganizationsFromClerk(t.db, [organizationSyncRowFromClerk(organization)]);
     bearer = await signSessionToken(clerk, {
       userId: user.id,
       azp: TEST_WEB_ORIGIN,
       org: { id: organization.id, role: "org:member" },
     });
   });
-  afterAll(async () => {
-    await server.close();
-    await t.close();
+  // Stored again before each test, as the database is emptied before each.
+  beforeEach(async () => {
+    await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
+    await upsertOrganizationsFromClerk(t.db, [organizationSyncRowFromClerk(organization)]);
   });
 
   it.each([

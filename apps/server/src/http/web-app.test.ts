@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { useTestDatabase } from "@repo/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { startTestServer } from "../testing/test-server.ts";
@@ -25,17 +25,15 @@ const BUILT_INDEX_HTML = `<!doctype html>
 `;
 
 describe("the served web app's index.html", () => {
-  let t: TestDatabase;
+  const t = useTestDatabase("pglite");
   let distDir: string;
 
-  beforeAll(async () => {
-    t = await openTestDatabase("pglite");
+  beforeAll(() => {
     distDir = mkdtempSync(join(tmpdir(), "web-dist-"));
     writeFileSync(join(distDir, "index.html"), BUILT_INDEX_HTML);
   });
 
-  afterAll(async () => {
-    await t?.close();
+  afterAll(() => {
     rmSync(distDir, { recursive: true, force: true });
   });
 

@@ -5,22 +5,17 @@ import {
   updateOrganizationProfile,
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
 import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/inngest/sync/memberships";
 import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import {
-  type ClerkApiStub,
-  clerkMembershipJson,
-  clerkOrganizationJson,
-  clerkUserJson,
-  startClerkApiStub,
-} from "@repo/inngest/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import type { Member, Organization } from "./organization-view.ts";
 
 const clerk = createTestClerkInstance();
@@ -30,9 +25,14 @@ const LOOKUP_TIMEOUT_MS = 500;
 const MARGIN_MS = 1_500;
 
 describe.each(testDatabaseKinds())("organization procedures over HTTP on %s", (kind) => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let clerkApi: ClerkApiStub;
+  const t = useTestDatabase(kind);
+  const clerkApi = useClerkApiStub();
+  const server = useTestServer(() => ({
+    db: t.db,
+    clerk,
+    clerkApiUrl: clerkApi.url,
+    clerkLookupTimeoutMs: LOOKUP_TIMEOUT_MS,
+  }));
 
   /** A session token for `userId`, active in `organization` with `role` (none: the personal account). */
   const token = (
@@ -49,30 +49,6 @@ describe.each(testDatabaseKinds())("organization procedures over HTTP on %s", (k
   const query = <T>(path: string, bearer: string) => callTrpc<T>(server.url, path, { token: bearer });
   const updateProfile = (bearer: string, input: unknown) =>
     callTrpc<Organization>(server.url, "org.updateProfile", { token: bearer, type: "mutation", input });
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    clerkApi = await startClerkApiStub();
-    server = await startTestServer({
-      db: t.db,
-      clerk,
-      clerkApiUrl: clerkApi.url,
-      clerkLookupTimeoutMs: LOOKUP_TIMEOUT_MS,
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await clerkApi.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    clerkApi.organizations.clear();
-    clerkApi.requests.length = 0;
-  });
-  afterEach(() => {
-    clerkApi.onRequest = undefined;
-  });
 
   async function storedOrganization(overrides: Parameters<typeof clerkOrganizationJson>[0] = {}) {
     const organization = clerkOrganizationJson(overrides);

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { Db } from "@repo/db/client";
-import { countUsers } from "@repo/db/testing";
+import { countUsers, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { clerkUserJson } from "@repo/inngest/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createCapturedLogger } from "../testing/captured-logger.ts";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { driveInngestRun, signInngestRequest } from "../testing/inngest-stubs.ts";
 import { postPartOfBody } from "../testing/partial-body.ts";
-import { startTestServerWithDatabase, TEST_INNGEST_SIGNING_KEY, type TestServer } from "../testing/test-server.ts";
+import { TEST_INNGEST_SIGNING_KEY } from "../testing/test-server.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 
 const clerk = createTestClerkInstance();
 const MiB = 1024 * 1024;
@@ -25,14 +25,13 @@ const madeUpSignature = (at = new Date()) =>
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
 describe("/api/inngest refuses a call whose signature cannot be valid before reading its body", () => {
-  let server: TestServer & { db: Db };
+  const t = useTestDatabase("pglite");
+  const server = useTestServer(() => ({ db: t.db, clerk }));
   let inngestUrl: string;
 
-  beforeAll(async () => {
-    server = await startTestServerWithDatabase({ clerk });
+  beforeAll(() => {
     inngestUrl = `${server.url}/api/inngest?fnId=${INNGEST_APP_ID}-upsert-clerk-user&stepId=step`;
   });
-  afterAll(() => server.close());
 
   it.each([
     ["no signature", {}],
@@ -47,7 +46,7 @@ describe("/api/inngest refuses a call whose signature cannot be valid before rea
   ])("answers 401 to a POST with %s while its 3.9 MB body is still unsent", async (_case, headers) => {
     const status = await postPartOfBody(inngestUrl, { headers, announcedBytes: 3_900_000, firstPart: notJson });
     expect(status).toBe(401);
-    expect(await countUsers(server.db)).toBe(0);
+    expect(await countUsers(t.db)).toBe(0);
   });
 
   it("answers 401, not 413, to an unsigned POST announcing a body over the limit", async () => {
@@ -106,21 +105,19 @@ describe("/api/inngest refuses a call whose signature cannot be valid before rea
       signingKey: TEST_INNGEST_SIGNING_KEY,
     });
     expect(result.status).toBe(200);
-    expect((await findUserById(server.db, user.id))?.id).toBe(user.id);
+    expect((await findUserById(t.db, user.id))?.id).toBe(user.id);
   });
 });
 
 describe("/api/inngest's log of refused calls", () => {
-  let server: TestServer & { db: Db };
-  let log: ReturnType<typeof createCapturedLogger>;
+  const log = createCapturedLogger();
+  const t = useTestDatabase("pglite");
+  const server = useTestServer(() => ({ db: t.db, clerk, logger: log.logger, inngestLogger: log.logger }));
   let inngestUrl: string;
 
-  beforeAll(async () => {
-    log = createCapturedLogger();
-    server = await startTestServerWithDatabase({ clerk, logger: log.logger, inngestLogger: log.logger });
+  beforeAll(() => {
     inngestUrl = `${server.url}/api/inngest?fnId=${INNGEST_APP_ID}-upsert-clerk-user&stepId=step`;
   });
-  afterAll(() => server.close());
 
   it("logs a burst of refused calls as a few warnings without a stack, never as errors", async () => {
     const unsigned = Array.from({ length: 20 }, () =>
@@ -164,11 +161,8 @@ describe("/api/inngest's log of refused calls", () => {
 });
 
 describe("/api/inngest in dev mode (INNGEST_DEV)", () => {
-  let server: TestServer & { db: Db };
-  beforeAll(async () => {
-    server = await startTestServerWithDatabase({ clerk, inngestDev: true });
-  });
-  afterAll(() => server.close());
+  const t = useTestDatabase("pglite");
+  const server = useTestServer(() => ({ db: t.db, clerk, inngestDev: true }));
 
   it("runs an unsigned call, as the Inngest Dev Server sends it", async () => {
     const user = clerkUserJson();
@@ -180,6 +174,6 @@ describe("/api/inngest in dev mode (INNGEST_DEV)", () => {
       signingKey: undefined,
     });
     expect(result.status).toBe(200);
-    expect((await findUserById(server.db, user.id))?.id).toBe(user.id);
+    expect((await findUserById(t.db, user.id))?.id).toBe(user.id);
   });
 });

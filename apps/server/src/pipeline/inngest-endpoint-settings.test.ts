@@ -1,6 +1,6 @@
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { useTestDatabase } from "@repo/db/testing";
 import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
@@ -12,6 +12,7 @@ import { readServerEnv } from "../env.ts";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { driveInngestRun, signInngestRequest } from "../testing/inngest-stubs.ts";
 import { TEST_INNGEST_SIGNING_KEY, TEST_WEBHOOK_SECRET } from "../testing/test-server.ts";
+import { useListeningApp } from "../testing/use-test-server.ts";
 
 const PUBLIC_ORIGIN = "https://app.example.com";
 const MAX_BODY_BYTES = 64 * 1024;
@@ -54,17 +55,21 @@ function put(url: string, options: { host: string; headers?: Record<string, stri
 }
 
 describe("/api/inngest as production settings configure it", () => {
-  let t: TestDatabase;
-  let inngestApi: Awaited<ReturnType<typeof startInngestApiStub>>;
-  let serverUrl: string;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     // What a .env copied from .env.example, or a stray variable on the host, would put in the process
     // environment. The SDK reads process.env itself on every request: it must not matter.
     vi.stubEnv("INNGEST_DEV", "1");
-    t = await openTestDatabase("pglite");
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+  const t = useTestDatabase("pglite");
+  let inngestApi: Awaited<ReturnType<typeof startInngestApiStub>>;
+  beforeAll(async () => {
     inngestApi = await startInngestApiStub();
+  });
+  afterAll(() => inngestApi.close());
+  const server = useListeningApp(() => {
     const clerk = createTestClerkInstance();
     const settings = readServerEnv({
       NODE_ENV: "production",
@@ -80,18 +85,7 @@ describe("/api/inngest as production settings configure it", () => {
       WEB_DIST_DIR: "",
       INNGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
     });
-    const app = createAppFromSettings(settings, { db: t.db, logger: pino({ level: "silent" }) });
-    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-      const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-    });
-    serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise((resolve) => server.close(() => resolve()));
-  });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await close();
-    await inngestApi.close();
-    await t.close();
+    return createAppFromSettings(settings, { db: t.db, logger: pino({ level: "silent" }) });
   });
   afterEach(() => {
     inngestApi.calls.length = 0;
@@ -101,7 +95,7 @@ describe("/api/inngest as production settings configure it", () => {
     const user = clerkUserJson();
     await upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
     const result = await driveInngestRun({
-      serveUrl: `${serverUrl}/api/inngest`,
+      serveUrl: `${server.url}/api/inngest`,
       appId: INNGEST_APP_ID,
       functionId: "tombstone-clerk-user",
       event: { name: "clerk/user.deleted", data: { id: user.id, object: "user", deleted: true } },
@@ -112,19 +106,19 @@ describe("/api/inngest as production settings configure it", () => {
   });
 
   it("refuses an unsigned sync (PUT), whatever Host it names, and registers nothing", async () => {
-    const response = await put(`${serverUrl}/api/inngest`, { host: "attacker.example" });
+    const response = await put(`${server.url}/api/inngest`, { host: "attacker.example" });
     expect(response.status).toBe(401);
     expect(inngestApi.calls).toEqual([]);
   });
 
   it("refuses an unsigned introspection (GET)", async () => {
-    const response = await fetch(`${serverUrl}/api/inngest`);
+    const response = await fetch(`${server.url}/api/inngest`);
     expect(response.status).toBe(401);
   });
 
   it("answers the dashboard's signed in-band sync with the configured origin, not the URL in its body", async () => {
     const body = { url: "http://attacker.example/api/inngest" };
-    const response = await put(`${serverUrl}/api/inngest`, {
+    const response = await put(`${server.url}/api/inngest`, {
       host: "attacker.example",
       headers: {
         "Content-Type": "application/json",
@@ -141,7 +135,7 @@ describe("/api/inngest as production settings configure it", () => {
   it("answers 413 to a signed run over INNGEST_MAX_BODY_BYTES, and runs nothing", async () => {
     const user = clerkUserJson({ public_metadata: { padding: "x".repeat(MAX_BODY_BYTES) } });
     const result = await driveInngestRun({
-      serveUrl: `${serverUrl}/api/inngest`,
+      serveUrl: `${server.url}/api/inngest`,
       appId: INNGEST_APP_ID,
       functionId: "upsert-clerk-user",
       event: { name: "clerk/user.created", data: user },

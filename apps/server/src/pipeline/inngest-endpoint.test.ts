@@ -1,35 +1,22 @@
-import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { countUsers, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { clerkUserJson } from "@repo/inngest/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
-import { driveInngestRun, startInngestEventApiStub } from "../testing/inngest-stubs.ts";
-import { startTestServer, TEST_INNGEST_SIGNING_KEY, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { driveInngestRun, useInngestEventApiStub } from "../testing/inngest-stubs.ts";
+import { TEST_INNGEST_SIGNING_KEY, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import type { CurrentUser } from "../users/user-profile.ts";
 
 const clerk = createTestClerkInstance();
 
 describe.each(testDatabaseKinds())("/api/inngest and the whole pipeline on %s", (kind) => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    inngestApi = await startInngestEventApiStub();
-    server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: inngestApi.url });
-  });
-  afterAll(async () => {
-    await Promise.all([server.close(), inngestApi.close()]);
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    inngestApi.events.length = 0;
-  });
+  const t = useTestDatabase(kind);
+  const inngestApi = useInngestEventApiStub();
+  const server = useTestServer(() => ({ db: t.db, clerk, inngestBaseUrl: inngestApi.url }));
 
   const run = (
     event: { name: string; data: Record<string, unknown> },

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import canonicalize from "canonicalize";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export type SentEvent = { id?: string; name: string; data: Record<string, unknown>; ts?: number };
 
@@ -14,46 +15,78 @@ export type InngestStubMode = "accept" | "fail" | "stall";
 /**
  * A loopback stand-in for Inngest's Event API (`POST /e/:eventKey`), reached through the client's
  * base URL. It records the events it accepts, and answers the way Inngest does, or fails or stalls.
- * `port` lets a test start it where a server already expects Inngest (to play an outage's end).
  */
-export async function startInngestEventApiStub(options: { port?: number } = {}) {
-  const events: SentEvent[] = [];
-  const stats = { requests: 0, abandoned: 0 };
-  const stub = { mode: "accept" as InngestStubMode };
+export type InngestEventApiStub = {
+  url: string;
+  events: SentEvent[];
+  stats: { requests: number; abandoned: number };
+  setMode(mode: InngestStubMode): void;
+  /** Forgets the events and counts, and accepts again. */
+  reset(): void;
+  /** Stops the stub, dropping any request it still holds open. */
+  close(): Promise<void>;
+};
+
+/**
+ * One stub for the enclosing describe block: listening from its beforeAll hooks (read `url` there, not
+ * while the suite is collected), reset before each test, closed after its last.
+ */
+export function useInngestEventApiStub(): InngestEventApiStub {
+  const { stub, listen } = createInngestEventApiStub();
+  beforeAll(() => listen());
+  afterAll(() => stub.close());
+  beforeEach(() => stub.reset());
+  return stub;
+}
+
+/** `port` lets a test start it where a server already expects Inngest (to play an outage's end). */
+export async function startInngestEventApiStub(options: { port?: number } = {}): Promise<InngestEventApiStub> {
+  const { stub, listen } = createInngestEventApiStub();
+  await listen(options.port);
+  return stub;
+}
+
+/** The stub, not yet listening: `listen` binds the port (any free one by default) and sets `stub.url`. */
+function createInngestEventApiStub(): { stub: InngestEventApiStub; listen(port?: number): Promise<void> } {
+  let mode: InngestStubMode = "accept";
   const server = createServer((req, res) => {
-    stats.requests += 1;
+    stub.stats.requests += 1;
     let body = "";
     req.on("data", (chunk) => {
       body += chunk;
     });
     req.on("end", () => {
-      if (stub.mode === "stall") {
+      if (mode === "stall") {
         // The client hanging up is the only way this request ends.
         res.on("close", () => {
-          stats.abandoned += 1;
+          stub.stats.abandoned += 1;
         });
         return;
       }
-      if (stub.mode === "fail") {
+      if (mode === "fail") {
         res.writeHead(500, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ error: "internal server error", status: 500 }));
         return;
       }
       const received = JSON.parse(body) as SentEvent | SentEvent[];
       const batch = Array.isArray(received) ? received : [received];
-      events.push(...batch);
+      stub.events.push(...batch);
       res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ ids: batch.map((e, i) => e.id ?? `evt_${events.length + i}`), status: 200 }));
+      res.end(JSON.stringify({ ids: batch.map((e, i) => e.id ?? `evt_${stub.events.length + i}`), status: 200 }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    events,
-    stats,
-    setMode(mode: InngestStubMode) {
-      stub.mode = mode;
+  const stub: InngestEventApiStub = {
+    url: "",
+    events: [],
+    stats: { requests: 0, abandoned: 0 },
+    setMode(next) {
+      mode = next;
+    },
+    reset() {
+      stub.events.length = 0;
+      stub.stats.requests = 0;
+      stub.stats.abandoned = 0;
+      mode = "accept";
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -61,9 +94,12 @@ export async function startInngestEventApiStub(options: { port?: number } = {}) 
         server.close(() => resolve());
       }),
   };
+  const listen = async (port = 0) => {
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  };
+  return { stub, listen };
 }
-
-export type InngestEventApiStub = Awaited<ReturnType<typeof startInngestEventApiStub>>;
 
 /**
  * Signs a request body the way Inngest signs its calls to a serve() endpoint: HMAC-SHA256, keyed with

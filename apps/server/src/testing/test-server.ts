@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type RequestListener } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { type ClerkClient, createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
@@ -67,13 +68,17 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webDistDir: options.webDistDir,
     exposeErrorDetails: options.exposeErrorDetails,
   });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const listening = app.listen(options.port ?? 0, "127.0.0.1", () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
+  return { ...(await listenOnLoopback(app, options.port)), inngest };
+}
+
+export type ListeningServer = { url: string; close(): Promise<void> };
+
+/** Serves `app` over HTTP on a loopback port (any free one by default); close() drops open connections too. */
+export async function listenOnLoopback(app: RequestListener, port = 0): Promise<ListeningServer> {
+  const server = createHttpServer(app);
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
-    inngest,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,11 +1,12 @@
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
+import { clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
 import superjson from "superjson";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import { TRPC_MAX_BATCH_SIZE } from "./limits.ts";
 
 const clerk = createTestClerkInstance();
@@ -33,25 +34,9 @@ async function callBatch(
 }
 
 describe.each(testDatabaseKinds())("tRPC batch limit over HTTP on %s", (kind) => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let clerkApi: ClerkApiStub;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    clerkApi = await startClerkApiStub();
-    server = await startTestServer({ db: t.db, clerk, clerkApiUrl: clerkApi.url });
-  });
-  afterAll(async () => {
-    await server.close();
-    await clerkApi.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    clerkApi.users.clear();
-    clerkApi.requests.length = 0;
-  });
+  const t = useTestDatabase(kind);
+  const clerkApi = useClerkApiStub();
+  const server = useTestServer(() => ({ db: t.db, clerk, clerkApiUrl: clerkApi.url }));
 
   /** A user only Clerk knows yet: each user.me call that runs looks it up in Clerk and stores it. */
   async function userOnlyInClerk() {

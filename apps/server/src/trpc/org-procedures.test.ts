@@ -1,14 +1,14 @@
-import type { AddressInfo } from "node:net";
-import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
+import { useTestDatabase } from "@repo/db/testing";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { authStateOf, clerkAuthMiddleware } from "../auth/clerk-auth.ts";
 import { VerifiedSessionCache } from "../auth/verified-session-cache.ts";
 import { createOrganizationDirectory } from "../organizations/organization-directory.ts";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
 import { TEST_WEB_ORIGIN, testClerkAuthConfig } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useListeningApp } from "../testing/use-test-server.ts";
 import { createUserDirectory } from "../users/user-directory.ts";
 import { createInnerContext } from "./context.ts";
 import { orgAdminProcedure, orgProcedure, orgProcedureRequiring, protectedProcedure, router } from "./trpc.ts";
@@ -44,21 +44,15 @@ const testRouter = router({
 });
 
 describe("organization procedures over HTTP, with Clerk's verification in front", () => {
-  let t: TestDatabase;
-  let url: string;
-  let close: () => Promise<void>;
   const cache = new VerifiedSessionCache();
   const token = (options: Partial<SessionTokenOptions> = {}) =>
     signSessionToken(clerk, { userId: "user_caller", azp: TEST_WEB_ORIGIN, ...options });
   const acme = (role: string, permissions?: string[]) => ({ id: "org_acme", slug: "acme", role, permissions });
-  const call = <T = unknown>(path: string, bearer: string | undefined, type: "query" | "mutation" = "query") =>
-    callTrpc<T>(url, path, { type, ...(bearer ? { token: bearer } : {}) });
-
-  beforeAll(async () => {
-    t = await openTestDatabase("pglite");
+  const t = useTestDatabase("pglite");
+  const server = useListeningApp(() => {
     const users = createUserDirectory({ db: t.db, clerk: undefined });
     const organizations = createOrganizationDirectory({ db: t.db, clerk: undefined });
-    const app = express().use(
+    return express().use(
       "/api/trpc",
       clerkAuthMiddleware(testClerkAuthConfig(clerk, { sessionCache: cache })),
       createExpressMiddleware({
@@ -66,16 +60,9 @@ describe("organization procedures over HTTP, with Clerk's verification in front"
         createContext: ({ res }) => createInnerContext({ db: t.db, users, organizations }, authStateOf(res)),
       }),
     );
-    const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-      const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise((resolve) => server.close(() => resolve()));
   });
-  afterAll(async () => {
-    await close();
-    await t.close();
-  });
+  const call = <T = unknown>(path: string, bearer: string | undefined, type: "query" | "mutation" = "query") =>
+    callTrpc<T>(server.url, path, { type, ...(bearer ? { token: bearer } : {}) });
   beforeEach(() => {
     cache.hits = 0;
     cache.misses = 0;

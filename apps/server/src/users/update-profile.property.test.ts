@@ -1,13 +1,14 @@
-import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById, updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import { clerkUserJson } from "@repo/inngest/testing";
 import fc from "fast-check";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import { findRefusedCharacter } from "../validation/user-text.ts";
 
 const clerk = createTestClerkInstance();
@@ -122,17 +123,8 @@ function expectStoredText(value: string | null, options: { max: number; multilin
 }
 
 describe.each(testDatabaseKinds())("user.updateProfile with generated input over HTTP on %s", (kind) => {
-  let t: TestDatabase;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    server = await startTestServer({ db: t.db, clerk });
-  });
-  afterAll(async () => {
-    await server.close();
-    await t.close();
-  });
+  const t = useTestDatabase(kind);
+  const server = useTestServer(() => ({ db: t.db, clerk }));
 
   it("answers every input with 2xx or 4xx, never 5xx; a refused one changes nothing, a stored one is clean", async () => {
     const user = clerkUserJson();

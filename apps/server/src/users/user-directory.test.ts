@@ -1,10 +1,11 @@
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
-import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { findFreePort, startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { findFreePort, TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { type SuiteServer, useTestServer } from "../testing/use-test-server.ts";
 import type { CurrentUser } from "./user-profile.ts";
 
 const clerk = createTestClerkInstance();
@@ -14,38 +15,20 @@ const LOOKUP_TIMEOUT_MS = 500;
 const MARGIN_MS = 1_500;
 
 describe.each(testDatabaseKinds())("user.me's lookup in Clerk when Clerk fails, over HTTP on %s", (kind) => {
-  let t: TestDatabase;
-  let clerkApi: ClerkApiStub;
+  const t = useTestDatabase(kind);
+  const clerkApi = useClerkApiStub();
+  const serverOptions = () => ({ db: t.db, clerk, clerkLookupTimeoutMs: LOOKUP_TIMEOUT_MS });
   /** Asks the stub for users. */
-  let server: TestServer;
+  const server = useTestServer(() => ({ ...serverOptions(), clerkApiUrl: clerkApi.url }));
   /** Asks a loopback port nothing listens on: every connection is refused. */
-  let refusedServer: TestServer;
-  const userMe = (via: TestServer, userId: string) =>
+  const refusedServer = useTestServer(async () => ({
+    ...serverOptions(),
+    clerkApiUrl: `http://127.0.0.1:${await findFreePort()}`,
+  }));
+  const userMe = (via: SuiteServer, userId: string) =>
     signSessionToken(clerk, { userId, azp: TEST_WEB_ORIGIN }).then((token) =>
       callTrpc<CurrentUser>(via.url, "user.me", { token }),
     );
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    clerkApi = await startClerkApiStub();
-    const options = { db: t.db, clerk, clerkLookupTimeoutMs: LOOKUP_TIMEOUT_MS };
-    server = await startTestServer({ ...options, clerkApiUrl: clerkApi.url });
-    refusedServer = await startTestServer({ ...options, clerkApiUrl: `http://127.0.0.1:${await findFreePort()}` });
-  });
-  afterAll(async () => {
-    await server.close();
-    await refusedServer.close();
-    await clerkApi.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    clerkApi.users.clear();
-    clerkApi.requests.length = 0;
-  });
-  afterEach(() => {
-    clerkApi.onRequest = undefined;
-  });
 
   it("Clerk accepts the request and never answers: 502 within the bound, saying so, and nothing is written", async () => {
     const user = clerkUserJson();

@@ -1,41 +1,27 @@
-import { generateKeyPairSync } from "node:crypto";
-import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById, markUserDeleted, upsertUsersFromClerk } from "@repo/db/users";
 import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
-import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";
+import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 import type { CurrentUser, UserProfile } from "./user-profile.ts";
 
 const clerk = createTestClerkInstance();
 /** `ascii` spelled in the invisible tag characters U+E0020–E007E, as a subdivision flag spells its region. */
 const tags = (ascii: string) =>
   Array.from(ascii, (letter) => String.fromCodePoint(0xe0000 + (letter.codePointAt(0) ?? 0))).join("");
+/** Another Clerk instance: its key signs tokens this server must not trust. */
+const otherClerk = createTestClerkInstance();
 
 describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let clerkApi: ClerkApiStub;
+  const t = useTestDatabase(kind);
+  const clerkApi = useClerkApiStub();
+  const server = useTestServer(() => ({ db: t.db, clerk, clerkApiUrl: clerkApi.url }));
   const token = (userId: string, options: Partial<Parameters<typeof signSessionToken>[1]> = {}) =>
     signSessionToken(clerk, { userId, azp: TEST_WEB_ORIGIN, ...options });
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    clerkApi = await startClerkApiStub();
-    server = await startTestServer({ db: t.db, clerk, clerkApiUrl: clerkApi.url });
-  });
-  afterAll(async () => {
-    await server.close();
-    await clerkApi.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(t.db);
-    clerkApi.users.clear();
-    clerkApi.requests.length = 0;
-  });
 
   async function storedUser() {
     const user = clerkUserJson();
@@ -44,12 +30,11 @@ describe.each(testDatabaseKinds())("user procedures over HTTP on %s", (kind) => 
   }
 
   describe("user.me refuses every request without a valid session with 401, even for a stored user", () => {
-    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
     it.each([
       ["no token", async () => undefined],
       ["an expired token", (userId: string) => token(userId, { expiresInSeconds: -120 })],
       ["a token not valid yet", (userId: string) => token(userId, { notBeforeInSeconds: 120 })],
-      ["a token signed by another key", (userId: string) => token(userId, { signWith: otherKey })],
+      ["a token signed by another key", (userId: string) => token(userId, { signWith: otherClerk.privateKey })],
       ["a token minted for another site (azp)", (userId: string) => token(userId, { azp: "https://evil.example" })],
       ["garbage", async () => "not-a-jwt"],
     ])("%s", async (_case, makeToken) => {

@@ -1,6 +1,6 @@
 import { findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, type Organization } from "@repo/db/organizations";
-import { openTestDatabase, type TestDatabase, truncateAll } from "@repo/db/testing";
+import { truncateAll, useTestDatabase } from "@repo/db/testing";
 import { createInngestClient } from "@repo/inngest/client";
 import {
   createTombstoneClerkMembershipFunction,
@@ -14,11 +14,11 @@ import {
   runFunction,
   silentLogger,
 } from "@repo/inngest/testing";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
-import { startInngestEventApiStub } from "../testing/inngest-stubs.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { useInngestEventApiStub } from "../testing/inngest-stubs.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 
 const clerk = createTestClerkInstance();
 
@@ -38,24 +38,10 @@ function synced<T extends { synced_at: Date | null; created_at: Date; updated_at
 }
 
 describe("POST /api/webhooks/clerk with organization and membership events", () => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
+  const t = useTestDatabase("pglite");
+  const inngestApi = useInngestEventApiStub();
+  const server = useTestServer(() => ({ db: t.db, clerk, inngestBaseUrl: inngestApi.url }));
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
-
-  beforeAll(async () => {
-    t = await openTestDatabase("pglite");
-    inngestApi = await startInngestEventApiStub();
-    server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: inngestApi.url });
-  });
-  afterAll(async () => {
-    await Promise.all([server.close(), inngestApi.close()]);
-    await t.close();
-  });
-  beforeEach(async () => {
-    inngestApi.events.length = 0;
-    await truncateAll(t.db);
-  });
 
   const post = (delivery: { headers: Record<string, string>; body: string }) =>
     fetch(`${server.url}/api/webhooks/clerk`, { method: "POST", headers: delivery.headers, body: delivery.body });

@@ -1,13 +1,14 @@
-import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { clerkUserJson } from "@repo/inngest/testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
-import { driveInngestRun, startInngestEventApiStub } from "../testing/inngest-stubs.ts";
-import { startTestServer, TEST_INNGEST_SIGNING_KEY, type TestServer } from "../testing/test-server.ts";
+import { driveInngestRun, useInngestEventApiStub } from "../testing/inngest-stubs.ts";
+import { TEST_INNGEST_SIGNING_KEY } from "../testing/test-server.ts";
+import { useTestServer } from "../testing/use-test-server.ts";
 
 const clerk = createTestClerkInstance();
 
@@ -182,19 +183,9 @@ const forgedDelivery: fc.Arbitrary<Delivery> = fc.oneof(
 );
 
 describe.each(testDatabaseKinds())("Clerk webhook under generated deliveries on %s", (kind) => {
-  let t: TestDatabase;
-  let server: TestServer;
-  let inngestApi: Awaited<ReturnType<typeof startInngestEventApiStub>>;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    inngestApi = await startInngestEventApiStub();
-    server = await startTestServer({ db: t.db, clerk, inngestBaseUrl: inngestApi.url });
-  });
-  afterAll(async () => {
-    await Promise.all([server.close(), inngestApi.close()]);
-    await t.close();
-  });
+  const t = useTestDatabase(kind);
+  const inngestApi = useInngestEventApiStub();
+  const server = useTestServer(() => ({ db: t.db, clerk, inngestBaseUrl: inngestApi.url }));
 
   const post = (delivery: Delivery) =>
     fetch(`${server.url}/api/webhooks/clerk`, { method: "POST", headers: delivery.headers, body: delivery.body });
@@ -202,7 +193,7 @@ describe.each(testDatabaseKinds())("Clerk webhook under generated deliveries on 
   it("answers every delivery with a 2xx or a 4xx, forwards nothing it rejects, and stores what it forwards", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(signedDelivery, signedDelivery, forgedDelivery), async (delivery) => {
-        inngestApi.events.length = 0;
+        inngestApi.reset();
         const response = await post(delivery);
         const answer = await response.text();
         expect(response.status, answer).toBeGreaterThanOrEqual(200);
