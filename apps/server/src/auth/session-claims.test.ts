@@ -49,7 +49,7 @@ describe("session claims are held to Clerk's shapes, over HTTP", () => {
 
   beforeAll(async () => {
     t = await openTestDatabase("pglite");
-    clerkApi = await startClerkApiStub();
+    clerkApi = await startClerkApiStub({ organizations: true });
     server = await startTestServer({
       db: t.db.withPlugin(recorder.plugin),
       clerk,
