@@ -33,7 +33,7 @@ export async function benchSoak(options: { requests: number; connections: number
 
   await buildServer();
   const database = await openTestDatabase("postgres");
-  const clerkApi = await startClerkApiStub();
+  const clerkApi = await startClerkApiStub({ organizations: true });
   const inngestApi = await startInngestEventApiStub();
   try {
     const knownUsers = Array.from({ length: KNOWN_USERS }, () => clerkUserJson());

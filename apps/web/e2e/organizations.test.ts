@@ -69,7 +69,7 @@ describe.runIf(hasChromium)("organizations in Chromium, against the production b
     t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
     const port = await findFreePort();
     const origin = `http://127.0.0.1:${port}`;
-    const [webDistDir, stub] = await Promise.all([buildWebApp(undefined), startClerkApiStub()]);
+    const [webDistDir, stub] = await Promise.all([buildWebApp(undefined), startClerkApiStub({ organizations: true })]);
     clerkApi = stub;
     // No webhook has arrived: user.me fetches the user from Clerk's Backend API (the stub) just in time.
     clerkApi.users.set(user.id, user);

@@ -74,6 +74,11 @@ export interface ReconciliationRunsTable {
   memberships_updated: Generated<number>;
   memberships_unchanged: Generated<number>;
   memberships_tombstoned: Generated<number>;
+  /**
+   * Whether Clerk had the organizations feature on when the run asked. False: Clerk answered that it is
+   * off, so organizations and memberships were left as they were. Null: the run never got to ask.
+   */
+  organizations_enabled: boolean | null;
 }
 
 export interface OrganizationsTable {

@@ -33,7 +33,7 @@ describe("session claims are held to Clerk's shapes, over HTTP", () => {
   const recorder = recordQueries();
   const cache = new VerifiedSessionCache();
   const t = useTestDatabase("pglite");
-  const clerkApi = useClerkApiStub();
+  const clerkApi = useClerkApiStub({ organizations: true });
   const server = useTestServer(() => ({
     db: t.db.withPlugin(recorder.plugin),
     clerk,

@@ -51,13 +51,19 @@ export function createJustInTimeLookup<Row>(options: JustInTimeLookupOptions<Row
 
 /**
  * Clerk's answer to `call`, or an AppError saying what went wrong: `notFound()` for Clerk's 404,
- * `clerk_unavailable` (502) for a failure, an HTTP error or no answer within `timeoutMs`. Clerk's SDK takes
+ * `refusal(error)` for another refusal the caller can name, `clerk_unavailable` (502) for a failure, any
+ * other HTTP error or no answer within `timeoutMs`. Clerk's SDK takes
  * no timeout or abort signal, so the bound is a race: past it the caller gets its answer and the SDK's
  * request is left to finish or fail on its own, its result unused (a late answer is never stored).
  */
 export async function askClerkWithin<T>(
   call: () => Promise<T>,
-  options: { timeoutMs: number; lookingUp: string; notFound: () => AppError },
+  options: {
+    timeoutMs: number;
+    lookingUp: string;
+    notFound: () => AppError;
+    refusal?: (error: unknown) => AppError | undefined;
+  },
 ): Promise<T> {
   const tryAgain = `when looking up ${options.lookingUp}: try again in a moment`;
   let timer: NodeJS.Timeout | undefined;
@@ -73,6 +79,8 @@ export async function askClerkWithin<T>(
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (isClerkAPIResponseError(error) && error.status === 404) throw options.notFound();
+    const refused = options.refusal?.(error);
+    if (refused) throw refused;
     // Clerk's SDK reports a network failure (refused, reset, DNS) as an error without an HTTP status.
     const what =
       isClerkAPIResponseError(error) && error.status !== undefined

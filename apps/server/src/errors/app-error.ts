@@ -18,7 +18,12 @@ export type AppErrorCode =
   /** The session's active organization was deleted in Clerk; only a tombstone is left. */
   | "organization_deleted"
   /** Clerk has no organization with the session's active organization id. */
-  | "organization_not_in_clerk";
+  | "organization_not_in_clerk"
+  /**
+   * The session names an organization Clerk could not be asked about, because the instance has the
+   * organizations feature turned off (a new instance does).
+   */
+  | "organizations_not_enabled";
 
 export class AppError extends Error {
   override name = "AppError";

@@ -5,6 +5,7 @@ import {
   type Organization as OrganizationRow,
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
+import { isClerkOrganizationsNotEnabled } from "@repo/inngest/reconcile";
 import { clerkOrganizationId, describeIssues } from "@repo/inngest/sync";
 import { clerkOrganizationJsonSchema, organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import {
@@ -20,7 +21,8 @@ import { AppError } from "../errors/app-error.ts";
 export type OrganizationDirectory = {
   /**
    * The live row of the session's active organization; fetched from Clerk and stored first if the
-   * webhook has not arrived yet. A tombstone is refused (403, `organization_deleted`).
+   * webhook has not arrived yet. A tombstone is refused (403, `organization_deleted`), and so is an
+   * organization Clerk cannot be asked about because the feature is off (403, `organizations_not_enabled`).
    */
   ensureOrganization(organizationId: string): Promise<OrganizationRow>;
 };
@@ -61,6 +63,9 @@ async function fetchAndStoreFromClerk(deps: OrganizationDirectoryDeps, organizat
     timeoutMs: deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS,
     lookingUp: organizationId,
     notFound: () => new AppError("organization_not_in_clerk", `Clerk has no organization ${organizationId}`),
+    // A session does not normally carry an organization while the feature is off; one that does (the
+    // feature turned off after it was issued) is the caller's to leave, not Clerk failing: no 502.
+    refusal: (error) => (isClerkOrganizationsNotEnabled(error) ? organizationsNotEnabled() : undefined),
   });
   const parsed = clerkOrganizationJsonSchema.safeParse(organization.raw);
   if (!parsed.success) {
@@ -73,6 +78,13 @@ async function fetchAndStoreFromClerk(deps: OrganizationDirectoryDeps, organizat
   const stored = await findOrganizationById(deps.db, organizationId);
   if (!stored) throw new Error(`Organization ${organizationId} vanished right after it was stored`);
   return stored;
+}
+
+function organizationsNotEnabled(): AppError {
+  return new AppError(
+    "organizations_not_enabled",
+    "Organizations are turned off for this app, so this organization cannot be used. Switch to your personal account.",
+  );
 }
 
 /** The active organization is a tombstone: what the caller is told, whichever procedure found out. */

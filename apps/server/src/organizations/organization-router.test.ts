@@ -26,7 +26,7 @@ const MARGIN_MS = 1_500;
 
 describe.each(testDatabaseKinds())("organization procedures over HTTP on %s", (kind) => {
   const t = useTestDatabase(kind);
-  const clerkApi = useClerkApiStub();
+  const clerkApi = useClerkApiStub({ organizations: true });
   const server = useTestServer(() => ({
     db: t.db,
     clerk,
@@ -132,6 +132,28 @@ describe.each(testDatabaseKinds())("organization procedures over HTTP on %s", (k
     expect(responses[0]?.error?.data.reason).toBe("organization_not_in_clerk");
     expect((await query("org.current", member)).status).toBe(404);
     expect(clerkApi.requests).toEqual(["GET /v1/organizations/org_2unknownToClerk"]);
+  });
+
+  it("org.current is 403 with reason organizations_not_enabled when Clerk has organizations turned off, never a 5xx", async () => {
+    clerkApi.organizationsEnabled = false;
+    try {
+      const member = await token("user_m", { id: "org_2turnedOffSince", role: "org:member" });
+      const response = await query("org.current", member);
+      expect(response.status).toBe(403);
+      expect(response.error?.data.reason).toBe("organizations_not_enabled");
+      expect(response.error?.message).toMatch(/Organizations are turned off.*personal account/);
+      expect(clerkApi.requests).toEqual(["GET /v1/organizations/org_2turnedOffSince"]);
+      expect(await findOrganizationById(t.db, "org_2turnedOffSince")).toBeUndefined();
+    } finally {
+      clerkApi.organizationsEnabled = true;
+    }
+  });
+
+  it("org.current still answers 502 for a 403 of any other code: Clerk refusing our key is a failure", async () => {
+    clerkApi.failNext(1, 403, { code: "authorization_invalid" });
+    const response = await query("org.current", await token("user_m", { id: "org_2refusedKey", role: "org:member" }));
+    expect(response.status).toBe(502);
+    expect(response.error?.message).toMatch(/Clerk's Backend API failed with HTTP 403.*try again/i);
   });
 
   it("a deleted organization is 403 with reason organization_deleted on every procedure, and Clerk is not asked", async () => {

@@ -16,6 +16,7 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   organization_permission_required: "FORBIDDEN",
   organization_deleted: "FORBIDDEN",
   organization_not_in_clerk: "NOT_FOUND",
+  organizations_not_enabled: "FORBIDDEN",
 };
 
 const t = initTRPC.context<Context>().create({

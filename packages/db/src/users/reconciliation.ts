@@ -99,6 +99,8 @@ export async function finishReconciliationRun(
     error?: string;
     /** Users, organizations and memberships Clerk returned that could not be stored (their ids say which). */
     skippedUsers?: readonly SkippedUser[];
+    /** What Clerk said of its organizations feature (left unknown when not given). */
+    organizationsEnabled?: boolean;
   },
 ): Promise<void> {
   const skipped = [...new Map((outcome.skippedUsers ?? []).map((user) => [user.id, user])).values()];
@@ -109,6 +111,7 @@ export async function finishReconciliationRun(
       ...prefixedCounts("organizations", outcome.organizationCounts ?? emptyCounts()),
       ...prefixedCounts("memberships", outcome.membershipCounts ?? emptyCounts()),
       status: outcome.status,
+      organizations_enabled: outcome.organizationsEnabled ?? null,
       error: outcome.error ?? null,
       skipped: skipped.length,
       // Escaped, because what made a user unstorable may be in its id too, and must not fail this write.

@@ -8,16 +8,40 @@ import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
 /**
  * A loopback stand-in for the slice of Clerk's Backend API this app calls, reached through the Clerk
  * client's `apiUrl`. It answers with Clerk's JSON shapes and error format, and records each request.
+ *
+ * Held to Clerk's published OpenAPI spec of the Backend API version @clerk/backend 3.25 sends
+ * (`Clerk-API-Version: 2026-05-12`): github.com/clerk/openapi-specs, bapi/2026-05-12.yml at commit
+ * 7987d1b776258d5ddd9163e1a03d256b5ac4d64a (2026-08-14), and to @clerk/backend's ClerkAPIResponseError:
+ * - errors are `{ errors: [{ code, message, long_message, meta }], clerk_trace_id }` (ClerkErrors);
+ * - `limit` is an integer 1-500 (default 10), `offset` an integer >= 0 (default 0), `order_by` one of the
+ *   endpoint's listed fields with an optional `+`/`-` (default `-created_at`); anything else is a 422.
+ *   The spec names the status, not the codes: `form_param_format_invalid` / `form_param_value_invalid`
+ *   with `meta.param_name` are the codes Clerk uses for a bad parameter elsewhere;
+ * - users' list is a bare array; organizations' and memberships' are `{ data, total_count }`;
+ * - a missing user or organization is a 404 `resource_not_found` (ResourceNotFound);
+ * - a new instance has organizations OFF, and then every organization endpoint answers 403
+ *   `organization_not_enabled_in_instance` (Clerk's real answer; the spec lists a 403 for them only as
+ *   AuthorizationInvalid). Tests that need organizations turn them on;
+ * - a 429 carries `Retry-After` in seconds, which the SDK reads as `retryAfter`.
  */
 export type ClerkApiStub = ClerkOrganizationsStubData & {
   url: string;
+  /**
+   * Whether the instance has the organizations feature on: as started (`{ organizations: true }`, off
+   * otherwise, as a new Clerk instance is), and again after `reset()`; a test may flip it.
+   */
+  organizationsEnabled: boolean;
   users: Map<string, ClerkUserJson>;
   requests: string[];
   /**
-   * Makes `count` requests fail with this status (a 429 carries Retry-After: retryAfterSeconds), starting
-   * after `afterRequests` more requests have succeeded.
+   * Makes `count` requests fail with this status and error code (a 429 carries Retry-After:
+   * retryAfterSeconds), starting after `afterRequests` more requests have succeeded.
    */
-  failNext(count: number, status: number, options?: { retryAfterSeconds?: number; afterRequests?: number }): void;
+  failNext(
+    count: number,
+    status: number,
+    options?: { retryAfterSeconds?: number; afterRequests?: number; code?: string },
+  ): void;
   /** Users that exist (found by id) but that the paged list leaves out, as offset paging can. */
   hiddenFromList: Set<string>;
   /**
@@ -30,7 +54,10 @@ export type ClerkApiStub = ClerkOrganizationsStubData & {
    * fresh session token to a server SDK that refreshes an expired one; unset, the refresh is a 404.
    */
   refreshedSessionCookies: string[] | undefined;
-  /** Forgets everything a test can change: data, hidden entries, pending failures, hooks and the request log. */
+  /**
+   * Forgets everything a test can change: data, hidden entries, pending failures, hooks, the request log,
+   * and the organizations feature (back to how the stub was started).
+   */
   reset(): void;
   /** Stops the stub, dropping any request it still holds open. */
   close(): Promise<void>;
@@ -40,27 +67,32 @@ export type ClerkApiStub = ClerkOrganizationsStubData & {
  * One stub for the enclosing describe block: listening from its beforeAll hooks (read `url` there, not
  * while the suite is collected), reset before each test, closed after its last.
  */
-export function useClerkApiStub(): ClerkApiStub {
-  const { stub, listen } = createClerkApiStub();
+export function useClerkApiStub(options: ClerkApiStubOptions = {}): ClerkApiStub {
+  const { stub, listen } = createClerkApiStub(options);
   beforeAll(listen);
   afterAll(() => stub.close());
   beforeEach(() => stub.reset());
   return stub;
 }
 
-export async function startClerkApiStub(): Promise<ClerkApiStub> {
-  const { stub, listen } = createClerkApiStub();
+export type ClerkApiStubOptions = {
+  /** Start as an instance with the organizations feature on (a new Clerk instance has it off). */
+  organizations?: boolean;
+};
+
+export async function startClerkApiStub(options: ClerkApiStubOptions = {}): Promise<ClerkApiStub> {
+  const { stub, listen } = createClerkApiStub(options);
   await listen();
   return stub;
 }
 
 /** The stub, not yet listening: `listen` binds a free loopback port and sets `stub.url`. */
-function createClerkApiStub(): { stub: ClerkApiStub; listen(): Promise<void> } {
+function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub; listen(): Promise<void> } {
   const users = new Map<string, ClerkUserJson>();
   const organizations = new Map<string, ClerkOrganizationJson>();
   const requests: string[] = [];
   const hiddenFromList = new Set<string>();
-  let failures = { skip: 0, remaining: 0, status: 500, retryAfter: undefined as number | undefined };
+  let failures = { skip: 0, remaining: 0, status: 500, code: "", retryAfter: undefined as number | undefined };
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stub");
@@ -70,8 +102,9 @@ function createClerkApiStub(): { stub: ClerkApiStub; listen(): Promise<void> } {
     else if (failures.remaining > 0) {
       failures.remaining -= 1;
       if (failures.retryAfter !== undefined) res.setHeader("Retry-After", String(failures.retryAfter));
-      return sendError(res, failures.status, failures.status === 429 ? "too_many_requests" : "internal_error");
+      return sendError(res, failures.status, failures.code);
     }
+    if (isOrganizationEndpoint(url) && !stub.organizationsEnabled) return sendOrganizationsNotEnabled(res);
     if (answerOrganizationRoutes(stub, req.method, url, res)) return;
     if (req.method === "GET" && url.pathname === "/v1/users/count") {
       return sendJson(res, 200, { object: "total_count", total_count: users.size });
@@ -87,21 +120,21 @@ function createClerkApiStub(): { stub: ClerkApiStub; listen(): Promise<void> } {
     }
     if (answerOrganizationById(req, url, res, organizations)) return;
     if (req.method === "GET" && url.pathname === "/v1/users") {
-      const limit = Number(url.searchParams.get("limit") ?? 10);
-      const offset = Number(url.searchParams.get("offset") ?? 0);
-      const orderBy = url.searchParams.get("order_by") ?? "-created_at";
-      const ids = [...url.searchParams.getAll("user_id"), ...url.searchParams.getAll("user_id[]")];
+      const paging = readPaging(url, res, USER_ORDERINGS);
+      if (!paging) return;
+      const ids = queryList(url, "user_id");
       const matching =
         ids.length > 0
           ? ids.flatMap((id) => users.get(id) ?? [])
           : [...users.values()].filter((user) => !hiddenFromList.has(user.id));
-      const all = matching.sort((a, b) => compareBy(orderBy, a, b));
-      return sendJson(res, 200, all.slice(offset, offset + limit));
+      // The spec's User.List: a bare array (the SDK asks /v1/users/count for the total).
+      return sendJson(res, 200, paging.page(matching));
     }
     sendError(res, 404, "resource_not_found");
   });
   const stub: ClerkApiStub = {
     url: "",
+    organizationsEnabled: options.organizations ?? false,
     users,
     requests,
     hiddenFromList,
@@ -109,7 +142,13 @@ function createClerkApiStub(): { stub: ClerkApiStub; listen(): Promise<void> } {
     onRequest: undefined,
     refreshedSessionCookies: undefined,
     failNext(count, status, options = {}) {
-      failures = { skip: options.afterRequests ?? 0, remaining: count, status, retryAfter: options.retryAfterSeconds };
+      failures = {
+        skip: options.afterRequests ?? 0,
+        remaining: count,
+        status,
+        code: options.code ?? (status === 429 ? "too_many_requests" : "internal_error"),
+        retryAfter: options.retryAfterSeconds,
+      };
     },
     reset() {
       for (const collection of [
@@ -125,6 +164,7 @@ function createClerkApiStub(): { stub: ClerkApiStub; listen(): Promise<void> } {
       stub.failNext(0, 500);
       stub.onRequest = undefined;
       stub.refreshedSessionCookies = undefined;
+      stub.organizationsEnabled = options.organizations ?? false;
     },
     close: () =>
       new Promise((resolve) => {
@@ -157,15 +197,103 @@ function answerOrganizationById(
   return true;
 }
 
-function compareBy(
-  orderBy: string,
-  a: { id: string; created_at: number; updated_at: number },
-  b: { id: string; created_at: number; updated_at: number },
-): number {
-  const descending = orderBy.startsWith("-");
-  const field = orderBy.replace(/^[-+]/, "") === "created_at" ? "created_at" : "updated_at";
-  const difference = a[field] - b[field] || a.id.localeCompare(b.id);
-  return descending ? -difference : difference;
+type Listed = { id: string; created_at: number; updated_at: number; name?: string };
+
+/**
+ * The `order_by` fields the spec lists for an endpoint, each with how the stub sorts by it, or null for
+ * one the spec allows but the stub does not model (answered 501, so a test that needs it says so).
+ */
+type Orderings = Record<string, ((item: Listed) => number | string) | null>;
+
+const USER_ORDERINGS: Orderings = {
+  created_at: (user) => user.created_at,
+  updated_at: (user) => user.updated_at,
+  email_address: null,
+  web3wallet: null,
+  first_name: null,
+  last_name: null,
+  phone_number: null,
+  username: null,
+  last_active_at: null,
+  last_sign_in_at: null,
+};
+const ORGANIZATION_ORDERINGS: Orderings = {
+  name: (organization) => organization.name ?? "",
+  created_at: (organization) => organization.created_at,
+  members_count: null,
+};
+const MEMBERSHIP_ORDERINGS: Orderings = {
+  created_at: (membership) => membership.created_at,
+  phone_number: null,
+  email_address: null,
+  first_name: null,
+  last_name: null,
+  username: null,
+};
+
+/**
+ * The list parameters every Backend API list shares (LimitParameter, OffsetParameter, order_by), checked
+ * as Clerk does: a bad one is answered 422 here and `undefined` returned; otherwise `page` sorts (ties by
+ * id) and slices a list.
+ */
+function readPaging(
+  url: URL,
+  res: ServerResponse,
+  orderings: Orderings,
+): { page<T extends Listed>(items: T[]): T[] } | undefined {
+  const limit = readInteger(url, "limit", 10);
+  const offset = readInteger(url, "offset", 0);
+  for (const [name, value, isInRange] of [
+    ["limit", limit, (n: number) => n >= 1 && n <= 500],
+    ["offset", offset, (n: number) => n >= 0],
+  ] as const) {
+    if (value === undefined) {
+      sendError(res, 422, "form_param_format_invalid", {
+        param_name: name,
+        long_message: `${name} must be an integer`,
+      });
+      return undefined;
+    }
+    if (!isInRange(value)) {
+      const range = name === "limit" ? "between 1 and 500" : "greater than or equal to 0";
+      sendError(res, 422, "form_param_value_invalid", { param_name: name, long_message: `${name} must be ${range}` });
+      return undefined;
+    }
+  }
+  const orderBy = (url.searchParams.get("order_by") ?? "-created_at").match(/^([+-]?)([a-z_0-9]+)$/);
+  const field = orderBy?.[2];
+  if (!orderBy || field === undefined || !Object.hasOwn(orderings, field)) {
+    const allowed = Object.keys(orderings).join(", ");
+    sendError(res, 422, "form_param_value_invalid", {
+      param_name: "order_by",
+      long_message: `order_by must be one of ${allowed}, optionally prefixed with + or -`,
+    });
+    return undefined;
+  }
+  const key = orderings[field];
+  if (!key) {
+    sendError(res, 501, "stub_order_by_not_modelled", {
+      long_message: `The Clerk API stub does not sort by ${field}; add it to the stub if a test needs it`,
+    });
+    return undefined;
+  }
+  const direction = orderBy[1] === "-" ? -1 : 1;
+  return {
+    page: (items) =>
+      items
+        .sort((a, b) => {
+          const [x, y] = [key(a), key(b)];
+          return direction * (x < y ? -1 : x > y ? 1 : a.id.localeCompare(b.id));
+        })
+        .slice(offset ?? 0, (offset ?? 0) + (limit ?? 10)),
+  };
+}
+
+/** The integer query parameter, its default when absent, or undefined when it is not an integer. */
+function readInteger(url: URL, name: string, fallback: number): number | undefined {
+  const text = url.searchParams.get(name);
+  if (text === null) return fallback;
+  return /^-?\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /**
@@ -204,12 +332,9 @@ function answerOrganizationRoutes(
   res: ServerResponse,
 ): boolean {
   if (method !== "GET") return false;
-  const limit = Number(url.searchParams.get("limit") ?? 10);
-  const offset = Number(url.searchParams.get("offset") ?? 0);
-  const orderBy = url.searchParams.get("order_by") ?? "-created_at";
-  const paged = <T extends { id: string; created_at: number; updated_at: number }>(items: T[]) => {
-    const sorted = items.sort((a, b) => compareBy(orderBy, a, b));
-    sendJson(res, 200, { data: sorted.slice(offset, offset + limit), total_count: sorted.length });
+  const paged = <T extends Listed>(items: T[], orderings: Orderings) => {
+    const paging = readPaging(url, res, orderings);
+    if (paging) sendJson(res, 200, { data: paging.page(items), total_count: items.length });
     return true;
   };
   if (url.pathname === "/v1/organizations") {
@@ -218,7 +343,7 @@ function answerOrganizationRoutes(
       ids.length > 0
         ? ids.flatMap((id) => data.organizations.get(id) ?? [])
         : [...data.organizations.values()].filter((o) => !data.hiddenOrganizationsFromList.has(o.id));
-    return paged(matching);
+    return paged(matching, ORGANIZATION_ORDERINGS);
   }
   const match = url.pathname.match(/^\/v1\/organizations\/([^/]+)(\/memberships)?$/);
   if (!match) return false;
@@ -238,7 +363,24 @@ function answerOrganizationRoutes(
       userIds.length > 0 ? userIds.includes(m.public_user_data.user_id) : !data.hiddenMembershipsFromList.has(m.id),
     )
     .map((m) => ({ ...m, organization }));
-  return paged(memberships);
+  return paged(memberships, MEMBERSHIP_ORDERINGS);
+}
+
+/**
+ * Every endpoint of the organizations feature: `/v1/organizations...`, `/v1/organization_memberships`,
+ * `/v1/organization_invitations...`, `/v1/organization_domains...`, and a user's memberships.
+ */
+function isOrganizationEndpoint(url: URL): boolean {
+  return /^\/v1\/organization/.test(url.pathname) || /^\/v1\/users\/[^/]+\/organization_/.test(url.pathname);
+}
+
+/** Clerk's answer, word for word, on an instance whose organizations feature is off (a new one). */
+function sendOrganizationsNotEnabled(res: ServerResponse) {
+  sendError(res, 403, "organization_not_enabled_in_instance", {
+    message: "access denied",
+    long_message:
+      "The organizations feature is not enabled for this instance. You can enable it at https://dashboard.clerk.com.",
+  });
 }
 
 /** A list parameter as the Clerk SDK sends it, repeated with or without `[]`. */
@@ -251,9 +393,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, status: number, code: string) {
+/** Clerk's ClerkErrors body: one error, its `meta` holding `param_name` for a bad parameter. */
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  details: { message?: string; long_message?: string; param_name?: string } = {},
+) {
+  const { message = code.replaceAll("_", " "), long_message = `Stub Backend API: ${code}`, param_name } = details;
   sendJson(res, status, {
-    errors: [{ code, message: code.replaceAll("_", " "), long_message: `Stub Backend API: ${code}` }],
+    errors: [{ code, message, long_message, meta: param_name === undefined ? {} : { param_name } }],
     clerk_trace_id: "stub-trace",
   });
 }

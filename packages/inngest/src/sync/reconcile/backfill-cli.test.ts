@@ -108,6 +108,25 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
     });
   });
 
+  it("with organizations off in Clerk (a new instance), reconciles the users, says so in one line and exits 0", async () => {
+    stub.users.set("user_stillThere", clerkUserJson({ id: "user_stillThere" }));
+    const result = await runBackfill(env);
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    const lines = result.stdout.split("\n");
+    expect(lines.filter((line) => /organizations/i.test(line))).toEqual([
+      "Organizations are turned off in this Clerk instance: organizations and memberships were left as they are " +
+        "(turn them on in the Clerk dashboard to sync them).",
+    ]);
+    expect(result.stdout).toMatch(/Done in .*: users .*\(1 listed in Clerk\)\.$/m);
+    await database.use(async (db) => {
+      expect(await findLatestReconciliationRun(db)).toMatchObject({
+        status: "succeeded",
+        trigger: "command",
+        organizations_enabled: false,
+      });
+    });
+  });
+
   it("refuses a misspelt option with the usage, before asking Clerk anything", async () => {
     const requestsBefore = stub.requests.length;
     const result = await runBackfill(env, ["--allow-mass-tombstones"]);

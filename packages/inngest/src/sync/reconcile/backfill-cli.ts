@@ -29,6 +29,11 @@ then tombstones what Clerk no longer has.
                           CLERK_SECRET_KEY of another Clerk instance (development vs production keys).
   -h, --help              show this help`;
 
+// Said in one line when Clerk has organizations off (a new instance does): the run still succeeds.
+const ORGANIZATIONS_OFF =
+  "Organizations are turned off in this Clerk instance: organizations and memberships were left as they are " +
+  "(turn them on in the Clerk dashboard to sync them).";
+
 try {
   const { values } = parseArgs({
     options: { "allow-mass-tombstone": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
@@ -72,9 +77,14 @@ async function main(options: { allowMassTombstone: boolean }) {
     ).finally(() => bar?.stop());
     const summary = [
       `users ${describeCounts(report.counts)}`,
-      `organizations ${describeCounts(report.organizationCounts)}`,
-      `memberships ${describeCounts(report.membershipCounts)}`,
+      ...(report.organizationsEnabled
+        ? [
+            `organizations ${describeCounts(report.organizationCounts)}`,
+            `memberships ${describeCounts(report.membershipCounts)}`,
+          ]
+        : []),
     ].join("; ");
+    if (!report.organizationsEnabled) console.log(ORGANIZATIONS_OFF);
     if (report.skippedUsers.length > 0) console.log(describeSkipped(report.skippedUsers));
     if (report.status === "stopped") {
       console.error(`${report.tombstoneCheck.stopReason}\nWritten before the stop: ${summary}.`);

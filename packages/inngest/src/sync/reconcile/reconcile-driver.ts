@@ -8,12 +8,15 @@ import {
 import { CLERK_PAGE_SIZE } from "./clerk-requests.ts";
 import {
   FIRST_MEMBERSHIP_CURSOR,
+  isOrganizationsOff,
   type MembershipCandidateCursor,
   type MembershipCursor,
+  type OrganizationsOff,
   reconcileMembershipPages,
   reconcileOrganizationPage,
   tombstoneUnlistedMembershipsBatch,
   tombstoneUnlistedOrganizationsBatch,
+  unlessOrganizationsOff,
 } from "./reconcile-organization-steps.ts";
 import {
   checkTombstoneLimit,
@@ -42,6 +45,11 @@ export type ReconciliationOutcome = {
   /** Users, organizations and memberships Clerk returned that could not be stored, with the reason. */
   skipped: SkippedUser[];
   tombstoneCheck: TombstoneVerdict;
+  /**
+   * False when Clerk said the instance has organizations turned off: users were reconciled as usual,
+   * organizations and memberships were left as they were (none listed, none tombstoned).
+   */
+  organizationsEnabled: boolean;
 };
 
 export type DriveOptions = {
@@ -55,7 +63,7 @@ export type DriveOptions = {
 
 export type ReconciliationTotals = Pick<
   ReconciliationOutcome,
-  "counts" | "organizationCounts" | "membershipCounts" | "skipped"
+  "counts" | "organizationCounts" | "membershipCounts" | "skipped" | "organizationsEnabled"
 >;
 
 /**
@@ -64,6 +72,11 @@ export type ReconciliationTotals = Pick<
  * per unit; only once all of that succeeded, check the tombstone limit, then tombstone what Clerk no
  * longer has, each candidate confirmed by id first: users, organizations (with their memberships), then
  * the memberships left. Finishes the run's row; a failure is recorded by the caller.
+ *
+ * Organizations are off by default in a new Clerk instance, and then every organization endpoint answers
+ * 403 `organization_not_enabled_in_instance`. That is a set-up, not a failure: from the first such
+ * answer on, the organization work is skipped (nothing of it tombstoned, since an empty answer proves
+ * nothing), the users' is done in full, and the run succeeds, recording that organizations are off.
  */
 export async function driveReconciliation(
   deps: ReconcileDeps,
@@ -76,7 +89,9 @@ export async function driveReconciliation(
   let membershipCounts = emptyCounts();
   let skipped: SkippedUser[] = [];
   let totalInClerk = 0;
-  const reportTotals = () => options.onTotals?.({ counts, organizationCounts, membershipCounts, skipped });
+  let organizationsEnabled = true;
+  const reportTotals = () =>
+    options.onTotals?.({ counts, organizationCounts, membershipCounts, skipped, organizationsEnabled });
 
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
     const page = await step(`reconcile-page-${offset}`, () => reconcilePage(deps, offset, run.startedAt));
@@ -89,25 +104,41 @@ export async function driveReconciliation(
   }
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
     const page = await step(`reconcile-organizations-page-${offset}`, () =>
-      reconcileOrganizationPage(deps, offset, run.startedAt),
+      unlessOrganizationsOff(() => reconcileOrganizationPage(deps, offset, run.startedAt)),
     );
+    if (isOrganizationsOff(page)) {
+      organizationsEnabled = false;
+      reportTotals();
+      break;
+    }
     organizationCounts = addCounts(organizationCounts, page);
     skipped = [...skipped, ...page.skipped];
     reportTotals();
     if (page.isLastPage) break;
   }
-  for (let unit = 0, cursor: MembershipCursor | null = FIRST_MEMBERSHIP_CURSOR; cursor !== null; unit++) {
+  for (
+    let unit = 0, cursor: MembershipCursor | null = organizationsEnabled ? FIRST_MEMBERSHIP_CURSOR : null;
+    cursor !== null;
+    unit++
+  ) {
     const from: MembershipCursor = cursor;
     const pages = await step(`reconcile-memberships-${unit}`, () =>
-      reconcileMembershipPages(deps, from, run.startedAt),
+      unlessOrganizationsOff(() => reconcileMembershipPages(deps, from, run.startedAt)),
     );
+    if (isOrganizationsOff(pages)) {
+      organizationsEnabled = false;
+      reportTotals();
+      break;
+    }
     membershipCounts = addCounts(membershipCounts, pages);
     skipped = [...skipped, ...pages.skipped];
     reportTotals();
     cursor = pages.next;
   }
 
-  const tombstoneCheck = await step("check-tombstone-limit", () => checkTombstoneLimit(deps.db, run, options));
+  const tombstoneCheck = await step("check-tombstone-limit", () =>
+    checkTombstoneLimit(deps.db, run, { ...options, organizationsEnabled }),
+  );
   const finish = async (status: ReconciliationOutcome["status"]): Promise<ReconciliationOutcome> => {
     const error = tombstoneCheck.stopReason;
     await step("finish-run", () =>
@@ -117,10 +148,11 @@ export async function driveReconciliation(
         organizationCounts,
         membershipCounts,
         skippedUsers: skipped,
+        organizationsEnabled,
         ...(error === undefined ? {} : { error }),
       }),
     );
-    return { status, counts, organizationCounts, membershipCounts, skipped, tombstoneCheck };
+    return { status, counts, organizationCounts, membershipCounts, skipped, tombstoneCheck, organizationsEnabled };
   };
   if (tombstoneCheck.stopReason !== undefined) return finish("stopped");
 
@@ -132,26 +164,34 @@ export async function driveReconciliation(
     options.onProgress?.(counts, totalInClerk);
     more = result.hasMore;
   }
-  for (let batch = 0, more = true; more; batch++) {
+  for (let batch = 0, more = organizationsEnabled; more; batch++) {
     const result = await step(`tombstone-unlisted-organizations-${batch}`, () =>
-      tombstoneUnlistedOrganizationsBatch(deps, run.startedAt),
+      unlessOrganizationsOff(() => tombstoneUnlistedOrganizationsBatch(deps, run.startedAt)),
     );
+    if (isOrganizationsOff(result)) {
+      organizationsEnabled = false;
+      break;
+    }
     organizationCounts = addCounts(organizationCounts, result.counts);
     skipped = [...skipped, ...result.skipped];
     reportTotals();
     more = result.hasMore;
   }
-  let after: MembershipCandidateCursor | null = null;
-  for (let batch = 0; ; batch++) {
-    const from = after;
-    const result: Awaited<ReturnType<typeof tombstoneUnlistedMembershipsBatch>> = await step(
+  for (let batch = 0, after: MembershipCandidateCursor | null = null; organizationsEnabled; batch++) {
+    const from: MembershipCandidateCursor | null = after;
+    const result: Awaited<ReturnType<typeof tombstoneUnlistedMembershipsBatch>> | OrganizationsOff = await step(
       `tombstone-unlisted-memberships-${batch}`,
-      () => tombstoneUnlistedMembershipsBatch(deps, run.startedAt, from),
+      () => unlessOrganizationsOff(() => tombstoneUnlistedMembershipsBatch(deps, run.startedAt, from)),
     );
+    if (isOrganizationsOff(result)) {
+      organizationsEnabled = false;
+      break;
+    }
     membershipCounts = addCounts(membershipCounts, result.counts);
     skipped = [...skipped, ...result.skipped];
     after = result.next;
     if (after === null) break;
   }
+  reportTotals();
   return finish("succeeded");
 }

@@ -25,7 +25,12 @@ import {
   listClerkMemberships,
   listClerkOrganizations,
 } from "./clerk-organization-list.ts";
-import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, isClerkNotFound } from "./clerk-requests.ts";
+import {
+  CLERK_ID_FILTER_LIMIT,
+  CLERK_PAGE_SIZE,
+  isClerkNotFound,
+  isClerkOrganizationsNotEnabled,
+} from "./clerk-requests.ts";
 import { confirmAndTombstone, isRefusedValue, type ReconcileDeps, type TombstoneBatch } from "./reconcile-steps.ts";
 
 /**
@@ -34,6 +39,25 @@ import { confirmAndTombstone, isRefusedValue, type ReconcileDeps, type Tombstone
  * tombstone stays), every object Clerk returned is marked listed, and nothing is tombstoned on absence
  * alone. Each unit is safe to repeat, so a step retried after a 429 or a lost connection changes nothing twice.
  */
+
+/**
+ * What a unit of organization work answers when Clerk says the instance has organizations turned off
+ * (as a new instance does): plain JSON, so an Inngest step returns it instead of failing and being
+ * retried for a setting that retries cannot change.
+ */
+export type OrganizationsOff = { organizationsOff: true };
+
+export async function unlessOrganizationsOff<T extends object>(work: () => Promise<T>): Promise<T | OrganizationsOff> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isClerkOrganizationsNotEnabled(error)) return { organizationsOff: true };
+    throw error;
+  }
+}
+
+export const isOrganizationsOff = (result: object | null): result is OrganizationsOff =>
+  result !== null && "organizationsOff" in result;
 
 type WriteCounts = Omit<ReconciliationCounts, "listed" | "tombstoned">;
 type Written = { counts: WriteCounts; skipped: SkippedUser[] };

@@ -14,7 +14,7 @@ import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation of organizations and memberships on %s", (kind) => {
   const t = useTestDatabase(kind);
-  const stub = useClerkApiStub();
+  const stub = useClerkApiStub({ organizations: true });
   let clerk: ReturnType<typeof createClerkClient>;
 
   beforeAll(() => {

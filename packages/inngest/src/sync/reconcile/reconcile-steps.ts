@@ -105,8 +105,11 @@ export function isRefusedValue(error: unknown): error is Error & { code: string 
 }
 
 export type TombstoneVerdict = TombstoneCheck & {
-  /** The same check for organizations (memberships are confirmed one by one instead, see the README). */
-  organizations: OrganizationTombstoneCheck;
+  /**
+   * The same check for organizations (memberships are confirmed one by one instead, see the README);
+   * null when Clerk has organizations turned off, so none are listed and none may be tombstoned.
+   */
+  organizations: OrganizationTombstoneCheck | null;
   stopReason: string | undefined;
 };
 
@@ -115,18 +118,29 @@ export type TombstoneVerdict = TombstoneCheck & {
  * and those the listing did not see (the most that could be tombstoned), records them on the run, and
  * says whether the run must stop. Counting before the look-ups by id means a wrong instance's empty
  * listing is caught before a single tombstone, and without a look-up per user. Users and organizations
- * are each held to the limit; either over it stops the whole run.
+ * are each held to the limit; either over it stops the whole run. With organizations off in Clerk
+ * none were listed, so every stored one would look gone: they are not counted (nor tombstoned).
  */
 export async function checkTombstoneLimit(
   db: Db,
   run: RunRef,
-  options: { limit: TombstoneLimit; allowMassTombstone: boolean },
+  options: { limit: TombstoneLimit; allowMassTombstone: boolean; organizationsEnabled: boolean },
 ): Promise<TombstoneVerdict> {
   const check = await checkTombstoneCandidates(db, run.id, run.startedAt);
-  const organizations = await checkOrganizationTombstoneCandidates(db, run.id, run.startedAt);
+  const organizations = options.organizationsEnabled
+    ? await checkOrganizationTombstoneCandidates(db, run.id, run.startedAt)
+    : null;
   const kinds: KindCheck[] = [
     { kind: "users", live: check.liveUsers, candidates: check.candidates },
-    { kind: "organizations", live: organizations.liveOrganizations, candidates: organizations.candidates },
+    ...(organizations
+      ? [
+          {
+            kind: "organizations" as const,
+            live: organizations.liveOrganizations,
+            candidates: organizations.candidates,
+          },
+        ]
+      : []),
   ];
   const over = options.allowMassTombstone
     ? undefined

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
-import { findMembershipById } from "@repo/db/memberships";
+import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import {
@@ -18,6 +18,7 @@ import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../../c
 import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
+import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
 import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
 import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { ClerkRateLimitedError } from "./clerk-user-list.ts";
@@ -25,7 +26,7 @@ import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-u
 
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {
   const t = useTestDatabase(kind);
-  const stub = useClerkApiStub();
+  const stub = useClerkApiStub({ organizations: true });
   let inngest: InngestClient;
   let fn: ReturnType<typeof createReconcileUsersFunction>;
 
@@ -113,6 +114,60 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
     const limited = await runFunction(fn, { name: "app/users.reconcile.requested", data: {} });
     expect(limited.error?.name).toBe("RetryAfterError");
     expect(limited.error?.message).toMatch(/retry after 9s/);
+  });
+
+  it("with organizations off in Clerk (a new instance), reconciles users fully, leaves organizations and memberships as they are, and succeeds", async () => {
+    stub.organizationsEnabled = false;
+    seedClerk(3);
+    const [gone] = await seedUsersMissingFromClerk(1);
+    // Stored by webhooks while the feature was on: 20 would be over the tombstone limit if counted.
+    const organizations = Array.from({ length: 20 }, () => clerkOrganizationJson());
+    await upsertOrganizationsFromClerk(t.db, organizations.map(organizationSyncRowFromClerk));
+    const [first] = organizations;
+    if (!first || !gone) throw new Error("seed failed");
+    const member = clerkMembershipJson(first, clerkUserJson());
+    await upsertMembershipsFromClerk(t.db, [membershipSyncRowFromClerk(member)]);
+
+    const { result, error } = await runFunction(fn, { name: "app/users.reconcile.requested", data: {} });
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({
+      status: "succeeded",
+      listed: 3,
+      created: 3,
+      tombstoned: 1,
+      organizationsOff: true,
+      organizations: { listed: 0, tombstoned: 0 },
+      memberships: { listed: 0, tombstoned: 0 },
+    });
+    expect((await findUserById(t.db, gone.id))?.deleted_at).toBeInstanceOf(Date);
+    const stored = await t.db.selectFrom("organizations").select("deleted_at").execute();
+    expect(stored.map((row) => row.deleted_at)).toEqual(organizations.map(() => null));
+    expect(await findMembershipById(t.db, member.id)).toMatchObject({ deleted_at: null, role: member.role });
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      status: "succeeded",
+      error: null,
+      tombstoned: 1,
+      organizations_enabled: false,
+      organizations_listed: 0,
+      organizations_tombstoned: 0,
+      memberships_tombstoned: 0,
+      live_organizations: null,
+    });
+    // Asked once, told it is off, and not asked again: no memberships, no look-ups by id.
+    expect(stub.requests.filter((r) => r.includes("organization"))).toEqual([
+      "GET /v1/organizations?limit=500&order_by=%2Bcreated_at",
+    ]);
+  });
+
+  it("a 403 of any other code on the organizations' list still fails the run, and tombstones nobody", async () => {
+    seedClerk(3);
+    const [gone] = await seedUsersMissingFromClerk(1);
+    stub.failNext(1, 403, { code: "authorization_invalid", afterRequests: 2 }); // the organizations' first page
+    const { error } = await runFunction(fn, { name: "app/users.reconcile.requested", data: {} });
+    expect(error).toBeDefined();
+    expect(await findUserById(t.db, gone?.id ?? "")).toMatchObject({ deleted_at: null });
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({ status: "running", organizations_enabled: null });
+    expect(stub.requests.at(-1)).toMatch(/^GET \/v1\/organizations\?/);
   });
 
   it("stops without tombstoning anyone when most users are missing (another instance's key)", async () => {

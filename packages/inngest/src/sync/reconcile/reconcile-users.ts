@@ -67,6 +67,8 @@ export function createReconcileUsersFunction(
         skipped: outcome.skipped.length,
         organizations: outcome.organizationCounts,
         memberships: outcome.membershipCounts,
+        // Said only when off, as stopReason only when stopped: Clerk's new instances start that way.
+        ...(outcome.organizationsEnabled ? {} : { organizationsOff: true }),
       };
       const { stopReason } = outcome.tombstoneCheck;
       if (stopReason === undefined) return summary;

@@ -22,6 +22,8 @@ export type ReconciliationReport = {
   skippedUsers: SkippedUser[];
   /** The check before any tombstone: live users, those the listing did not see, and why it stopped. */
   tombstoneCheck: TombstoneVerdict;
+  /** False: Clerk has organizations turned off, so organizations and memberships were left as they were. */
+  organizationsEnabled: boolean;
   seconds: number;
 };
 
@@ -73,6 +75,7 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
             organizationCounts: totals.organizationCounts,
             membershipCounts: totals.membershipCounts,
             skippedUsers: totals.skipped,
+            organizationsEnabled: totals.organizationsEnabled,
           }
         : {}),
       error: message,
@@ -87,6 +90,7 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
     membershipCounts: outcome.membershipCounts,
     skippedUsers: outcome.skipped,
     tombstoneCheck: outcome.tombstoneCheck,
+    organizationsEnabled: outcome.organizationsEnabled,
     seconds: (performance.now() - startedAt) / 1000,
   };
 }
