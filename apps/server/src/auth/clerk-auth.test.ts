@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { getCookieSuffix } from "@clerk/shared/keys";
-import { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
+import { type ClerkApiStub, startClerkApiStub } from "@repo/clerk/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
 import { startTestServerWithDatabase, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";

@@ -1,9 +1,9 @@
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
-import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkOrganizationJson, clerkUserJson } from "@repo/inngest/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";

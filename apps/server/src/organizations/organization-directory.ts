@@ -1,12 +1,13 @@
 import type { ClerkClient } from "@clerk/backend";
+import { clerkOrganizationId } from "@repo/clerk/ids";
+import { clerkOrganizationJsonSchema, organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { describeIssues } from "@repo/clerk/parse-result";
 import type { Db } from "@repo/db/client";
 import {
   findOrganizationById,
   type Organization as OrganizationRow,
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
-import { clerkOrganizationId, describeIssues } from "@repo/inngest/sync";
-import { clerkOrganizationJsonSchema, organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import {
   askClerkWithin,
   CLERK_LOOKUP_TIMEOUT_MS,

@@ -1,3 +1,13 @@
+import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import {
+  type ClerkApiStub,
+  clerkMembershipJson,
+  clerkOrganizationJson,
+  clerkUserJson,
+  startClerkApiStub,
+} from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { findLiveMembers, markMembershipDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import {
   findOrganizationById,
@@ -7,16 +17,6 @@ import {
 } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import { updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
-import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/inngest/sync/memberships";
-import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import {
-  type ClerkApiStub,
-  clerkMembershipJson,
-  clerkOrganizationJson,
-  clerkUserJson,
-  startClerkApiStub,
-} from "@repo/inngest/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
 import { startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
+import { clerkUserJson } from "@repo/clerk/testing";
 import type { Db } from "@repo/db/client";
 import { countUsers } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCapturedLogger } from "../testing/captured-logger.ts";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";

@@ -1,7 +1,7 @@
+import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
 import superjson from "superjson";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";

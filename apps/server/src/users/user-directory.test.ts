@@ -1,6 +1,6 @@
+import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/clerk/testing";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
-import { type ClerkApiStub, clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { findFreePort, startTestServer, TEST_WEB_ORIGIN, type TestServer } from "../testing/test-server.ts";

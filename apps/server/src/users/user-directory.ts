@@ -1,8 +1,9 @@
 import type { ClerkClient } from "@clerk/backend";
+import { clerkUserId } from "@repo/clerk/ids";
+import { describeIssues } from "@repo/clerk/parse-result";
+import { clerkUserJsonSchema, userSyncRowFromClerk } from "@repo/clerk/users";
 import type { Db } from "@repo/db/client";
 import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
-import { clerkUserId, describeIssues } from "@repo/inngest/sync";
-import { clerkUserJsonSchema, userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import {
   askClerkWithin,
   CLERK_LOOKUP_TIMEOUT_MS,

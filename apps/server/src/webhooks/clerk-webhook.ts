@@ -1,6 +1,7 @@
 import { verifyWebhook } from "@clerk/express/webhooks";
+import { svixMessageId } from "@repo/clerk/ids";
 import type { InngestClient } from "@repo/inngest/client";
-import { isForwardedClerkEvent, parseClerkEventData, svixMessageId } from "@repo/inngest/sync";
+import { isForwardedClerkEvent, parseClerkEventData } from "@repo/inngest/sync";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 

@@ -1,4 +1,4 @@
-import type { ParseResult } from "./clerk-values.ts";
+import type { ParseResult } from "@repo/clerk/parse-result";
 import {
   type ClerkMembershipWebhookType,
   clerkMembershipEventTypes,

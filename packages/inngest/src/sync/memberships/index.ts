@@ -1,10 +1,4 @@
 export {
-  type ClerkMembershipJson,
-  clerkMembershipJsonSchema,
-  clerkMembershipPublicUserDataSchema,
-  parseClerkMembership,
-} from "./clerk-membership.ts";
-export {
   type ClerkMembershipWebhookType,
   clerkMembershipCreated,
   clerkMembershipDeleted,
@@ -18,4 +12,3 @@ export {
   type MembershipTombstoneResult,
   type MembershipUpsertResult,
 } from "./membership-functions.ts";
-export { membershipRefFromClerk, membershipSyncRowFromClerk } from "./membership-row.ts";

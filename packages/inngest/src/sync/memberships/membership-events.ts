@@ -1,7 +1,7 @@
+import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "@repo/clerk/memberships";
+import { describeIssues, type ParseResult } from "@repo/clerk/parse-result";
 import { eventType } from "inngest";
-import { describeIssues, type ParseResult } from "../clerk-values.ts";
 import { reduceClerkOrganization } from "../organizations/organization-events.ts";
-import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "./clerk-membership.ts";
 
 /**
  * Clerk's membership webhooks as Inngest events `clerk/<type>`, each carrying the whole membership

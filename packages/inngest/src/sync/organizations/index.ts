@@ -1,11 +1,4 @@
 export {
-  type ClerkDeletedOrganization,
-  type ClerkOrganizationJson,
-  clerkDeletedOrganizationSchema,
-  clerkOrganizationJsonSchema,
-  parseClerkOrganization,
-} from "./clerk-organization.ts";
-export {
   type ClerkOrganizationWebhookType,
   clerkOrganizationCreated,
   clerkOrganizationDeleted,
@@ -19,4 +12,3 @@ export {
   type OrganizationTombstoneResult,
   type OrganizationUpsertResult,
 } from "./organization-functions.ts";
-export { organizationSyncRowFromClerk } from "./organization-row.ts";

@@ -1,11 +1,11 @@
-import { eventType } from "inngest";
-import { describeIssues, type ParseResult } from "../clerk-values.ts";
 import {
   type ClerkDeletedOrganization,
   type ClerkOrganizationJson,
   clerkDeletedOrganizationSchema,
   clerkOrganizationJsonSchema,
-} from "./clerk-organization.ts";
+} from "@repo/clerk/organizations";
+import { describeIssues, type ParseResult } from "@repo/clerk/parse-result";
+import { eventType } from "inngest";
 
 /**
  * Clerk's organization webhooks as Inngest events `clerk/<type>`, validated by Inngest against these

@@ -1,9 +1,9 @@
 import type { ClerkClient } from "@clerk/backend";
+import { clerkMembershipJsonSchema } from "@repo/clerk/memberships";
+import { clerkOrganizationJsonSchema } from "@repo/clerk/organizations";
+import { describeIssues } from "@repo/clerk/parse-result";
 import type { SkippedUser } from "@repo/db/users";
 import type { z } from "zod";
-import { describeIssues } from "../clerk-values.ts";
-import { clerkMembershipJsonSchema } from "../memberships/clerk-membership.ts";
-import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
 /** Organizations or memberships as Clerk returned them: the ones we can store, and the ones we cannot. */

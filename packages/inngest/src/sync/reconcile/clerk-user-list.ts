@@ -1,7 +1,7 @@
 import type { ClerkClient } from "@clerk/backend";
+import { describeIssues } from "@repo/clerk/parse-result";
+import { type ClerkUserJson, clerkUserJsonSchema } from "@repo/clerk/users";
 import type { SkippedUser } from "@repo/db/users";
-import { describeIssues } from "../clerk-values.ts";
-import { type ClerkUserJson, clerkUserJsonSchema } from "../users/clerk-user.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
 export { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-requests.ts";

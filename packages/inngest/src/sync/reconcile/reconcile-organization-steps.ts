@@ -1,3 +1,7 @@
+import type { ClerkMembershipJson } from "@repo/clerk/memberships";
+import { membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import type { ClerkOrganizationJson } from "@repo/clerk/organizations";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import {
   findMembershipsNotListedSince,
@@ -14,10 +18,6 @@ import {
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
 import type { ReconciliationCounts, SkippedUser } from "@repo/db/users";
-import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
-import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
-import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
-import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
 import {
   type ClerkListing,
   findClerkMembershipsOfUsers,

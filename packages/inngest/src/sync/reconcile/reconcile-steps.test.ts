@@ -1,8 +1,8 @@
+import { clerkUserJson } from "@repo/clerk/testing";
 import { countUsers, openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { writeListedUsers } from "./reconcile-steps.ts";
 
 describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind) => {

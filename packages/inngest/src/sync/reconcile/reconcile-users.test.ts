@@ -2,6 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import {
+  type ClerkApiStub,
+  clerkMembershipJson,
+  clerkOrganizationJson,
+  clerkUserJson,
+  startClerkApiStub,
+} from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds, truncateAll } from "@repo/db/testing";
@@ -15,11 +24,7 @@ import { RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../../client.ts";
-import { type ClerkApiStub, startClerkApiStub } from "../../testing/clerk-api-stub.ts";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
-import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
-import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { ClerkRateLimitedError } from "./clerk-user-list.ts";
 import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
 

@@ -1,13 +1,4 @@
 export {
-  type ClerkDeletedUser,
-  type ClerkUserJson,
-  clerkDeletedUserSchema,
-  clerkEmailAddressSchema,
-  clerkUserJsonSchema,
-  parseClerkUser,
-  primaryEmailOf,
-} from "./clerk-user.ts";
-export {
   type ClerkUserWebhookType,
   clerkUserCreated,
   clerkUserDeleted,
@@ -21,4 +12,3 @@ export {
   type TombstoneResult,
   type UpsertResult,
 } from "./user-functions.ts";
-export { userSyncRowFromClerk } from "./user-row.ts";

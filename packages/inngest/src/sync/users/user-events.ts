@@ -1,11 +1,11 @@
-import { eventType } from "inngest";
-import { describeIssues, type ParseResult } from "../clerk-values.ts";
+import { describeIssues, type ParseResult } from "@repo/clerk/parse-result";
 import {
   type ClerkDeletedUser,
   type ClerkUserJson,
   clerkDeletedUserSchema,
   clerkUserJsonSchema,
-} from "./clerk-user.ts";
+} from "@repo/clerk/users";
+import { eventType } from "inngest";
 
 /**
  * Clerk's user webhooks, forwarded to Inngest as `clerk/<type>`, the names Clerk's own Inngest

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { clerkOrganizationId } from "../clerk-ids.ts";
-import { describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
+import { clerkOrganizationId } from "../ids.ts";
+import { describeIssues } from "../parse-result.ts";
+import { epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `OrganizationJSON` (the `data` of `organization.created` / `organization.updated` webhooks,

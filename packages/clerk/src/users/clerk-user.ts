@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { clerkUserId } from "../clerk-ids.ts";
-import { clerkId, describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
+import { clerkUserId } from "../ids.ts";
+import { describeIssues } from "../parse-result.ts";
+import { clerkId, epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `UserJSON` (the `data` of `user.created` / `user.updated` webhooks, and `raw` on the Backend

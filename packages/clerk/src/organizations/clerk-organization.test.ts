@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { clerkOrganizationJson } from "../../testing/clerk-fixtures.ts";
+import { clerkOrganizationJson } from "../testing/clerk-fixtures.ts";
 import { clerkDeletedOrganizationSchema, parseClerkOrganization } from "./clerk-organization.ts";
 import { organizationSyncRowFromClerk } from "./organization-row.ts";
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { clerkMembershipId, clerkUserId } from "../clerk-ids.ts";
-import { describeIssues, epochMillis, storableString } from "../clerk-values.ts";
+import { clerkMembershipId, clerkUserId } from "../ids.ts";
 import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
+import { describeIssues } from "../parse-result.ts";
+import { epochMillis, storableString } from "../values.ts";
 
 /**
  * Clerk's `OrganizationMembershipPublicUserDataJSON`: who the member is, as Clerk shows them to the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { parseClerkMembership } from "./clerk-membership.ts";
 import { membershipRefFromClerk, membershipSyncRowFromClerk } from "./membership-row.ts";
 

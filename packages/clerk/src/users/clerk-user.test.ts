@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
+import { clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { clerkUserJsonSchema, parseClerkUser } from "./clerk-user.ts";
 import { userSyncRowFromClerk } from "./user-row.ts";
 

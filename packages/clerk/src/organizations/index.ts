@@ -1,0 +1,7 @@
+export {
+  type ClerkDeletedOrganization,
+  type ClerkOrganizationJson,
+  clerkDeletedOrganizationSchema,
+  clerkOrganizationJsonSchema,
+} from "./clerk-organization.ts";
+export { organizationSyncRowFromClerk } from "./organization-row.ts";
