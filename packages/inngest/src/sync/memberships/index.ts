@@ -1,10 +1,7 @@
 export {
-  type ClerkMembershipWebhookType,
   clerkMembershipCreated,
   clerkMembershipDeleted,
-  clerkMembershipEventTypes,
   clerkMembershipUpdated,
-  parseClerkMembershipEventData,
 } from "./membership-events.ts";
 export {
   createTombstoneClerkMembershipFunction,

@@ -1,10 +1,7 @@
 export {
-  type ClerkOrganizationWebhookType,
   clerkOrganizationCreated,
   clerkOrganizationDeleted,
-  clerkOrganizationEventTypes,
   clerkOrganizationUpdated,
-  parseClerkOrganizationEventData,
 } from "./organization-events.ts";
 export {
   createTombstoneClerkOrganizationFunction,

@@ -1,10 +1,7 @@
 export {
-  type ClerkUserWebhookType,
   clerkUserCreated,
   clerkUserDeleted,
-  clerkUserEventTypes,
   clerkUserUpdated,
-  parseClerkUserEventData,
 } from "./user-events.ts";
 export {
   createTombstoneClerkUserFunction,

@@ -1,5 +1,0 @@
-export {
-  type ForwardedClerkWebhookType,
-  isForwardedClerkEvent,
-  parseClerkEventData,
-} from "./clerk-webhook-events.ts";
