@@ -1,7 +1,6 @@
 import type { ClerkClient } from "@clerk/backend";
 import { clerkOrganizationId } from "@repo/clerk/ids";
-import { clerkOrganizationJsonSchema, organizationSyncRowFromClerk } from "@repo/clerk/organizations";
-import { describeIssues } from "@repo/clerk/parse-result";
+import { organizationSyncRowFromClerk, parseClerkOrganization } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import {
   findOrganizationById,
@@ -14,6 +13,7 @@ import {
   clerkNotConfigured,
   createJustInTimeLookup,
   requireClerkId,
+  requireValidClerkAnswer,
 } from "../clerk/just-in-time-lookup.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -63,14 +63,8 @@ async function fetchAndStoreFromClerk(deps: OrganizationDirectoryDeps, organizat
     lookingUp: organizationId,
     notFound: () => new AppError("organization_not_in_clerk", `Clerk has no organization ${organizationId}`),
   });
-  const parsed = clerkOrganizationJsonSchema.safeParse(organization.raw);
-  if (!parsed.success) {
-    throw new AppError(
-      "clerk_unavailable",
-      `Clerk returned an unexpected organization: ${describeIssues(parsed.error.issues)}`,
-    );
-  }
-  await upsertOrganizationsFromClerk(deps.db, [organizationSyncRowFromClerk(parsed.data)]);
+  const clerkOrganization = requireValidClerkAnswer(parseClerkOrganization(organization.raw), "organization");
+  await upsertOrganizationsFromClerk(deps.db, [organizationSyncRowFromClerk(clerkOrganization)]);
   const stored = await findOrganizationById(deps.db, organizationId);
   if (!stored) throw new Error(`Organization ${organizationId} vanished right after it was stored`);
   return stored;

@@ -1,6 +1,6 @@
 import { reduceClerkOrganization } from "../organizations/organization-webhook.ts";
-import { describeIssues, type ParseResult } from "../parse-result.ts";
-import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "./clerk-membership.ts";
+import { mapParsed, type ParseResult } from "../parse-result.ts";
+import { type ClerkMembershipJson, parseClerkMembership } from "./clerk-membership.ts";
 
 /**
  * Clerk's membership webhooks this app forwards, by Clerk's name. Each carries the whole membership, the
@@ -19,9 +19,7 @@ export function parseClerkMembershipEventData(
   _type: ClerkMembershipWebhookType,
   data: unknown,
 ): ParseResult<ClerkMembershipJson> {
-  const membership = clerkMembershipJsonSchema.safeParse(data);
-  if (!membership.success) return { success: false, reason: describeIssues(membership.error.issues) };
-  return { success: true, data: reduceClerkMembership(membership.data) };
+  return mapParsed(parseClerkMembership(data), reduceClerkMembership);
 }
 
 /**

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { clerkOrganizationId } from "../ids.ts";
-import { describeIssues } from "../parse-result.ts";
+import { type ParseResult, parseWith } from "../parse-result.ts";
 import { epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `OrganizationJSON` (the `data` of `organization.created` / `organization.updated` webhooks,
  * the `organization` inside every membership, and `raw` on the Backend API's Organization) as far as
- * this app reads it: the one parser of a Clerk organization, for the webhook, the Inngest functions,
- * the just-in-time lookup and reconciliation alike. Unknown fields pass through untouched, so Clerk's
+ * this app reads it. Callers parse with parseClerkOrganization; the schema itself is exported for
+ * Inngest, which validates each event against it. Unknown fields pass through untouched, so Clerk's
  * whole object and the webhook's reduced one both parse.
  */
 export const clerkOrganizationJsonSchema = z.looseObject({
@@ -33,9 +33,10 @@ export const clerkDeletedOrganizationSchema = z.looseObject({
 
 export type ClerkDeletedOrganization = z.infer<typeof clerkDeletedOrganizationSchema>;
 
-/** Parses an unknown value as a Clerk organization, with an error that names the offending field. */
-export function parseClerkOrganization(value: unknown): ClerkOrganizationJson {
-  const result = clerkOrganizationJsonSchema.safeParse(value);
-  if (!result.success) throw new Error(`Invalid Clerk organization: ${describeIssues(result.error.issues)}`);
-  return result.data;
+/**
+ * The one parser of a Clerk organization, for the webhook, the Inngest functions, the just-in-time lookup and
+ * reconciliation alike: the value, or why it is not one, naming the offending field.
+ */
+export function parseClerkOrganization(value: unknown): ParseResult<ClerkOrganizationJson> {
+  return parseWith(clerkOrganizationJsonSchema, value);
 }

@@ -1,9 +1,9 @@
-import { describeIssues, type ParseResult } from "../parse-result.ts";
+import { mapParsed, type ParseResult, parseWith } from "../parse-result.ts";
 import {
   type ClerkDeletedOrganization,
   type ClerkOrganizationJson,
   clerkDeletedOrganizationSchema,
-  clerkOrganizationJsonSchema,
+  parseClerkOrganization,
 } from "./clerk-organization.ts";
 
 /** Clerk's organization webhooks this app forwards, by Clerk's name. */
@@ -21,13 +21,10 @@ export function parseClerkOrganizationEventData(
   data: unknown,
 ): ParseResult<ClerkOrganizationJson | ClerkDeletedOrganization> {
   if (type === "organization.deleted") {
-    const deleted = clerkDeletedOrganizationSchema.safeParse(data);
-    if (!deleted.success) return { success: false, reason: describeIssues(deleted.error.issues) };
-    return { success: true, data: { id: deleted.data.id, deleted: true } };
+    const deleted = parseWith(clerkDeletedOrganizationSchema, data);
+    return mapParsed(deleted, (organization) => ({ id: organization.id, deleted: true }));
   }
-  const organization = clerkOrganizationJsonSchema.safeParse(data);
-  if (!organization.success) return { success: false, reason: describeIssues(organization.error.issues) };
-  return { success: true, data: reduceClerkOrganization(organization.data) };
+  return mapParsed(parseClerkOrganization(data), reduceClerkOrganization);
 }
 
 /**

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { clerkUserId } from "../ids.ts";
-import { describeIssues } from "../parse-result.ts";
+import { type ParseResult, parseWith } from "../parse-result.ts";
 import { clerkId, epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `UserJSON` (the `data` of `user.created` / `user.updated` webhooks, and `raw` on the Backend
- * API's User) as far as this app reads it: the one parser of a Clerk user, used by the webhook, the
- * Inngest functions, the just-in-time lookup and reconciliation alike. Unknown fields pass through
+ * API's User) as far as this app reads it. Callers parse with parseClerkUser; the schema itself is
+ * exported for Inngest, which validates each event against it. Unknown fields pass through
  * untouched: Clerk adds fields often, and a new one must never make a valid event fail.
  *
  * Clerk sends null for absent values; `nullish` also accepts a field left out.
@@ -57,11 +57,12 @@ export const clerkDeletedUserSchema = z.looseObject({
 
 export type ClerkDeletedUser = z.infer<typeof clerkDeletedUserSchema>;
 
-/** Parses an unknown value as a Clerk user, with an error that names the offending field. */
-export function parseClerkUser(value: unknown): ClerkUserJson {
-  const result = clerkUserJsonSchema.safeParse(value);
-  if (!result.success) throw new Error(`Invalid Clerk user: ${describeIssues(result.error.issues)}`);
-  return result.data;
+/**
+ * The one parser of a Clerk user, for the webhook, the Inngest functions, the just-in-time lookup and
+ * reconciliation alike: the value, or why it is not one, naming the offending field.
+ */
+export function parseClerkUser(value: unknown): ParseResult<ClerkUserJson> {
+  return parseWith(clerkUserJsonSchema, value);
 }
 
 /** The address Clerk marks primary. Not `email_addresses[0]`: Clerk does not order the list that way. */

@@ -1,10 +1,5 @@
-import { describeIssues, type ParseResult } from "../parse-result.ts";
-import {
-  type ClerkDeletedUser,
-  type ClerkUserJson,
-  clerkDeletedUserSchema,
-  clerkUserJsonSchema,
-} from "./clerk-user.ts";
+import { mapParsed, type ParseResult, parseWith } from "../parse-result.ts";
+import { type ClerkDeletedUser, type ClerkUserJson, clerkDeletedUserSchema, parseClerkUser } from "./clerk-user.ts";
 
 /** Clerk's user webhooks this app forwards, by Clerk's name. */
 export const clerkUserWebhookTypes = ["user.created", "user.updated", "user.deleted"] as const;
@@ -20,13 +15,9 @@ export function parseClerkUserEventData(
   data: unknown,
 ): ParseResult<ClerkUserJson | ClerkDeletedUser> {
   if (type === "user.deleted") {
-    const deleted = clerkDeletedUserSchema.safeParse(data);
-    if (!deleted.success) return { success: false, reason: describeIssues(deleted.error.issues) };
-    return { success: true, data: { id: deleted.data.id, deleted: true } };
+    return mapParsed(parseWith(clerkDeletedUserSchema, data), (deleted) => ({ id: deleted.id, deleted: true }));
   }
-  const user = clerkUserJsonSchema.safeParse(data);
-  if (!user.success) return { success: false, reason: describeIssues(user.error.issues) };
-  return { success: true, data: reduceClerkUser(user.data) };
+  return mapParsed(parseClerkUser(data), reduceClerkUser);
 }
 
 /**
