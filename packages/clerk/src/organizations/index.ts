@@ -1,5 +1,4 @@
 export {
-  type ClerkDeletedOrganization,
   type ClerkOrganizationJson,
   clerkDeletedOrganizationSchema,
   clerkOrganizationJsonSchema,

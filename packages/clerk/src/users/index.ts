@@ -1,5 +1,4 @@
 export {
-  type ClerkDeletedUser,
   type ClerkUserJson,
   clerkDeletedUserSchema,
   clerkUserJsonSchema,

@@ -1,1 +1,1 @@
-export { type ClerkEvent, runFunction, silentLogger } from "./run-function.ts";
+export { runFunction, silentLogger } from "./run-function.ts";

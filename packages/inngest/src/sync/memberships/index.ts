@@ -1,11 +1,5 @@
-export {
-  clerkMembershipCreated,
-  clerkMembershipDeleted,
-  clerkMembershipUpdated,
-} from "./membership-events.ts";
+// What other packages use of the membership sync: the functions, which the server's webhook tests run.
 export {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
-  type MembershipTombstoneResult,
-  type MembershipUpsertResult,
 } from "./membership-functions.ts";

@@ -1,11 +1,2 @@
-export {
-  clerkOrganizationCreated,
-  clerkOrganizationDeleted,
-  clerkOrganizationUpdated,
-} from "./organization-events.ts";
-export {
-  createTombstoneClerkOrganizationFunction,
-  createUpsertClerkOrganizationFunction,
-  type OrganizationTombstoneResult,
-  type OrganizationUpsertResult,
-} from "./organization-functions.ts";
+// What other packages use of the organization sync: the upsert, which the server's webhook tests run.
+export { createUpsertClerkOrganizationFunction } from "./organization-functions.ts";

@@ -1,11 +1,2 @@
-export {
-  clerkUserCreated,
-  clerkUserDeleted,
-  clerkUserUpdated,
-} from "./user-events.ts";
-export {
-  createTombstoneClerkUserFunction,
-  createUpsertClerkUserFunction,
-  type TombstoneResult,
-  type UpsertResult,
-} from "./user-functions.ts";
+// What other packages use of the user sync: the upsert, which the server's webhook tests run.
+export { createUpsertClerkUserFunction } from "./user-functions.ts";
