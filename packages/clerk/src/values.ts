@@ -74,3 +74,11 @@ export const storableMetadata = z.record(z.string(), z.unknown()).superRefine((m
  * below it. The ids that reach URLs, queries and event ids are held to Clerk's shapes (ids.ts).
  */
 export const clerkId = storableString.min(1).max(255);
+
+/**
+ * The `data` of Clerk's `<object>.deleted` webhook: `{ id, object: "<object>", deleted: true }`, and no
+ * more (Clerk sends the deleted object's id only).
+ */
+export function deletedClerkObjectSchema<const O extends string>(object: O, id: z.ZodString) {
+  return z.looseObject({ id, object: z.literal(object).optional(), deleted: z.literal(true) });
+}

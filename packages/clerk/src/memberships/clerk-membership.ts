@@ -36,10 +36,7 @@ export const clerkMembershipJsonSchema = z.looseObject({
 
 export type ClerkMembershipJson = z.infer<typeof clerkMembershipJsonSchema>;
 
-/**
- * The one parser of a Clerk membership, for the webhook, the Inngest functions, the just-in-time lookup and
- * reconciliation alike: the value, or why it is not one, naming the offending field.
- */
+/** The one parser of a Clerk membership: the webhook, the functions and reconciliation call it. */
 export function parseClerkMembership(value: unknown): ParseResult<ClerkMembershipJson> {
   return parseWith(clerkMembershipJsonSchema, value);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { clerkOrganizationId } from "../ids.ts";
 import { type ParseResult, parseWith } from "../parse-result.ts";
-import { epochMillis, storableMetadata, storableString } from "../values.ts";
+import { deletedClerkObjectSchema, epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `OrganizationJSON` (the `data` of `organization.created` / `organization.updated` webhooks,
@@ -24,19 +24,11 @@ export const clerkOrganizationJsonSchema = z.looseObject({
 
 export type ClerkOrganizationJson = z.infer<typeof clerkOrganizationJsonSchema>;
 
-/** The `data` of Clerk's `organization.deleted` webhook: `{ id, object: "organization", deleted: true }`. */
-export const clerkDeletedOrganizationSchema = z.looseObject({
-  id: clerkOrganizationId,
-  object: z.literal("organization").optional(),
-  deleted: z.literal(true),
-});
+export const clerkDeletedOrganizationSchema = deletedClerkObjectSchema("organization", clerkOrganizationId);
 
 export type ClerkDeletedOrganization = z.infer<typeof clerkDeletedOrganizationSchema>;
 
-/**
- * The one parser of a Clerk organization, for the webhook, the Inngest functions, the just-in-time lookup and
- * reconciliation alike: the value, or why it is not one, naming the offending field.
- */
+/** The one parser of a Clerk organization: the webhook, the functions, the lookup and reconciliation call it. */
 export function parseClerkOrganization(value: unknown): ParseResult<ClerkOrganizationJson> {
   return parseWith(clerkOrganizationJsonSchema, value);
 }

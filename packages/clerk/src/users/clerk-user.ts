@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { clerkUserId } from "../ids.ts";
 import { type ParseResult, parseWith } from "../parse-result.ts";
-import { clerkId, epochMillis, storableMetadata, storableString } from "../values.ts";
+import { clerkId, deletedClerkObjectSchema, epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `UserJSON` (the `data` of `user.created` / `user.updated` webhooks, and `raw` on the Backend
@@ -48,19 +48,11 @@ export const clerkUserJsonSchema = z
 
 export type ClerkUserJson = z.infer<typeof clerkUserJsonSchema>;
 
-/** The `data` of Clerk's `user.deleted` webhook: `{ id, object: "user", deleted: true }`. */
-export const clerkDeletedUserSchema = z.looseObject({
-  id: clerkUserId,
-  object: z.literal("user").optional(),
-  deleted: z.literal(true),
-});
+export const clerkDeletedUserSchema = deletedClerkObjectSchema("user", clerkUserId);
 
 export type ClerkDeletedUser = z.infer<typeof clerkDeletedUserSchema>;
 
-/**
- * The one parser of a Clerk user, for the webhook, the Inngest functions, the just-in-time lookup and
- * reconciliation alike: the value, or why it is not one, naming the offending field.
- */
+/** The one parser of a Clerk user: the webhook, the functions, the lookup and reconciliation call it. */
 export function parseClerkUser(value: unknown): ParseResult<ClerkUserJson> {
   return parseWith(clerkUserJsonSchema, value);
 }
