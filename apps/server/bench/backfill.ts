@@ -1,9 +1,9 @@
 import { createClerkClient } from "@clerk/backend";
+import { clerkUserJson, startClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { openTestDatabase, truncateAll } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
 import { runReconciliation } from "@repo/inngest/reconcile";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
 import { fmt, type Row } from "./harness.ts";
 
 /**

@@ -1,6 +1,6 @@
+import { clerkUserJson } from "@repo/clerk/testing";
+import type { ClerkUserJson } from "@repo/clerk/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import type { ClerkUserJson } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import superjson from "superjson";
 import { signClerkWebhook } from "../src/testing/clerk-webhooks.ts";
 import { signInngestRequest } from "../src/testing/inngest-stubs.ts";

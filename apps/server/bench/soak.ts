@@ -1,7 +1,7 @@
+import { clerkUserJson, startClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { countUsers, openTestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson, startClerkApiStub } from "@repo/inngest/testing";
 import { createTestClerkInstance, signSessionToken } from "../src/testing/clerk-session.ts";
 import { startInngestEventApiStub } from "../src/testing/inngest-stubs.ts";
 import { findFreePort, TEST_INNGEST_SIGNING_KEY, TEST_WEBHOOK_SECRET } from "../src/testing/test-server.ts";

@@ -1,8 +1,8 @@
+import { clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { openTestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { createTestClerkInstance } from "../src/testing/clerk-session.ts";
 import { driveInngestRun } from "../src/testing/inngest-stubs.ts";
 import { TEST_INNGEST_SIGNING_KEY } from "../src/testing/test-server.ts";

@@ -7,12 +7,12 @@
 import type { AddressInfo } from "node:net";
 import { createClerkClient } from "@clerk/backend";
 import { clerkMiddleware, getAuth } from "@clerk/express";
+import { clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { createDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
 import { upsertUsersFromClerk } from "@repo/db/users";
 import { createInngestClient } from "@repo/inngest/client";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { initTRPC } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express from "express";

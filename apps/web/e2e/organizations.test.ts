@@ -1,10 +1,11 @@
 // @vitest-environment node
+
+import { membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
 import { upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
-import { membershipSyncRowFromClerk } from "@repo/inngest/sync/memberships";
-import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/inngest/testing";
 import {
   type ClerkApiStub,
   createTestClerkInstance,

@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { clerkUserJson } from "@repo/clerk/testing";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { clerkUserJson } from "@repo/inngest/testing";
 import {
   type ClerkApiStub,
   createTestClerkInstance,

@@ -1,6 +1,6 @@
 import { getCookieSuffix } from "@clerk/shared/keys";
+import { useClerkApiStub } from "@repo/clerk/testing";
 import { useTestDatabase } from "@repo/db/testing";
-import { useClerkApiStub } from "@repo/inngest/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
 import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { ClerkClient } from "@clerk/backend";
 import type { SignedInAuthObject, SignedOutAuthObject } from "@clerk/backend/internal";
 import { decodeJwt } from "@clerk/backend/jwt";
-import { describeIssues } from "@repo/inngest/sync";
+import { describeIssues } from "@repo/clerk/parse-result";
 import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { type AuthState, authStateFromClerk, signedOut } from "./auth-state.ts";

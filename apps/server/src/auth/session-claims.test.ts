@@ -1,9 +1,9 @@
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { useTestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
-import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
 import type { KyselyPlugin } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";

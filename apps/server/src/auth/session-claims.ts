@@ -1,4 +1,4 @@
-import { clerkOrganizationId, clerkSessionId, clerkUserId } from "@repo/inngest/sync";
+import { clerkOrganizationId, clerkSessionId, clerkUserId } from "@repo/clerk/ids";
 import { z } from "zod";
 
 /**

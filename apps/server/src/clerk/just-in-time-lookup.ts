@@ -1,4 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
+import type { ParseResult } from "@repo/clerk/parse-result";
 import { LRUCache } from "lru-cache";
 import type { z } from "zod";
 import { AppError, type AppErrorCode } from "../errors/app-error.ts";
@@ -90,6 +91,17 @@ export async function askClerkWithin<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Clerk's answer as its Clerk object's parser gave it, or `clerk_unavailable` (502) naming what is wrong
+ * with it: an answer this app cannot read or store is Clerk failing us, not the caller's mistake, and
+ * nothing is stored.
+ */
+export function requireValidClerkAnswer<T>(parsed: ParseResult<T>, what: string): T {
+  if (!parsed.success)
+    throw new AppError("clerk_unavailable", `Clerk returned an unexpected ${what}: ${parsed.reason}`);
+  return parsed.data;
 }
 
 /**

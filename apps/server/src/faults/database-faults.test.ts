@@ -1,3 +1,5 @@
+import { clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { createDb, type Db } from "@repo/db/client";
 import type { PostgresTimeouts } from "@repo/db/env";
 import {
@@ -9,8 +11,6 @@ import {
 } from "@repo/db/testing";
 import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { sql } from "kysely";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

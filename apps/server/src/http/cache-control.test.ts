@@ -1,9 +1,9 @@
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { useTestDatabase } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
-import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkOrganizationJson, clerkUserJson } from "@repo/inngest/testing";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";

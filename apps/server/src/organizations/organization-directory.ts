@@ -1,19 +1,20 @@
 import type { ClerkClient } from "@clerk/backend";
+import { isClerkOrganizationsNotEnabled } from "@repo/clerk/api-errors";
+import { clerkOrganizationId } from "@repo/clerk/ids";
+import { organizationSyncRowFromClerk, parseClerkOrganization } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import {
   findOrganizationById,
   type Organization as OrganizationRow,
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
-import { isClerkOrganizationsNotEnabled } from "@repo/inngest/reconcile";
-import { clerkOrganizationId, describeIssues } from "@repo/inngest/sync";
-import { clerkOrganizationJsonSchema, organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
 import {
   askClerkWithin,
   CLERK_LOOKUP_TIMEOUT_MS,
   clerkNotConfigured,
   createJustInTimeLookup,
   requireClerkId,
+  requireValidClerkAnswer,
 } from "../clerk/just-in-time-lookup.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -67,14 +68,8 @@ async function fetchAndStoreFromClerk(deps: OrganizationDirectoryDeps, organizat
     // feature turned off after it was issued) is the caller's to leave, not Clerk failing: no 502.
     refusal: (error) => (isClerkOrganizationsNotEnabled(error) ? organizationsNotEnabled() : undefined),
   });
-  const parsed = clerkOrganizationJsonSchema.safeParse(organization.raw);
-  if (!parsed.success) {
-    throw new AppError(
-      "clerk_unavailable",
-      `Clerk returned an unexpected organization: ${describeIssues(parsed.error.issues)}`,
-    );
-  }
-  await upsertOrganizationsFromClerk(deps.db, [organizationSyncRowFromClerk(parsed.data)]);
+  const clerkOrganization = requireValidClerkAnswer(parseClerkOrganization(organization.raw), "organization");
+  await upsertOrganizationsFromClerk(deps.db, [organizationSyncRowFromClerk(clerkOrganization)]);
   const stored = await findOrganizationById(deps.db, organizationId);
   if (!stored) throw new Error(`Organization ${organizationId} vanished right after it was stored`);
   return stored;

@@ -1,3 +1,7 @@
+import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { findLiveMembers, markMembershipDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import {
   findOrganizationById,
@@ -7,10 +11,6 @@ import {
 } from "@repo/db/organizations";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
-import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/inngest/sync/memberships";
-import { organizationSyncRowFromClerk } from "@repo/inngest/sync/organizations";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, type SessionTokenOptions, signSessionToken } from "../testing/clerk-session.ts";
 import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";

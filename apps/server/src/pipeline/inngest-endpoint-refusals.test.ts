@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import { clerkUserJson } from "@repo/clerk/testing";
 import { countUsers, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCapturedLogger } from "../testing/captured-logger.ts";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";

@@ -1,10 +1,10 @@
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { useTestDatabase } from "@repo/db/testing";
 import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAppFromSettings } from "../app-from-settings.ts";

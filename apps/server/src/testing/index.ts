@@ -1,4 +1,4 @@
-export { type ClerkApiStub, startClerkApiStub } from "@repo/inngest/testing";
+export { type ClerkApiStub, startClerkApiStub } from "@repo/clerk/testing";
 export { createTestClerkInstance, signSessionToken, type TestClerkInstance } from "./clerk-session.ts";
 export { signClerkWebhook } from "./clerk-webhooks.ts";
 export { driveInngestRun, signInngestRequest, startInngestEventApiStub } from "./inngest-stubs.ts";

@@ -1,7 +1,8 @@
+import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
+
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";

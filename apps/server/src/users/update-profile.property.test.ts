@@ -1,7 +1,7 @@
+import { clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById, updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import fc from "fast-check";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";

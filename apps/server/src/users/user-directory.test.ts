@@ -1,6 +1,7 @@
+import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
-import { clerkUserJson, useClerkApiStub } from "@repo/inngest/testing";
+
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
 import { findFreePort, TEST_WEB_ORIGIN } from "../testing/test-server.ts";

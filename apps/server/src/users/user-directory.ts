@@ -1,14 +1,15 @@
 import type { ClerkClient } from "@clerk/backend";
+import { clerkUserId } from "@repo/clerk/ids";
+import { parseClerkUser, userSyncRowFromClerk } from "@repo/clerk/users";
 import type { Db } from "@repo/db/client";
 import { findUserById, type User, upsertUsersFromClerk } from "@repo/db/users";
-import { clerkUserId, describeIssues } from "@repo/inngest/sync";
-import { clerkUserJsonSchema, userSyncRowFromClerk } from "@repo/inngest/sync/users";
 import {
   askClerkWithin,
   CLERK_LOOKUP_TIMEOUT_MS,
   clerkNotConfigured,
   createJustInTimeLookup,
   requireClerkId,
+  requireValidClerkAnswer,
 } from "../clerk/just-in-time-lookup.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -54,14 +55,8 @@ async function fetchAndStoreFromClerk(deps: UserDirectoryDeps, userId: string): 
     lookingUp: userId,
     notFound: () => new AppError("user_not_in_clerk", `Clerk has no user ${userId}`),
   });
-  const parsed = clerkUserJsonSchema.safeParse(user.raw);
-  if (!parsed.success) {
-    throw new AppError(
-      "clerk_unavailable",
-      `Clerk returned an unexpected user: ${describeIssues(parsed.error.issues)}`,
-    );
-  }
-  await upsertUsersFromClerk(deps.db, [userSyncRowFromClerk(parsed.data)]);
+  const clerkUser = requireValidClerkAnswer(parseClerkUser(user.raw), "user");
+  await upsertUsersFromClerk(deps.db, [userSyncRowFromClerk(clerkUser)]);
   const stored = await findUserById(deps.db, userId);
   if (!stored) throw new Error(`User ${userId} vanished right after it was stored`);
   return stored;

@@ -1,3 +1,4 @@
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
 import { findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, type Organization } from "@repo/db/organizations";
 import { truncateAll, useTestDatabase } from "@repo/db/testing";
@@ -7,13 +8,7 @@ import {
   createUpsertClerkMembershipFunction,
 } from "@repo/inngest/sync/memberships";
 import { createUpsertClerkOrganizationFunction } from "@repo/inngest/sync/organizations";
-import {
-  clerkMembershipJson,
-  clerkOrganizationJson,
-  clerkUserJson,
-  runFunction,
-  silentLogger,
-} from "@repo/inngest/testing";
+import { runFunction, silentLogger } from "@repo/inngest/testing";
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
+import { clerkUserJson } from "@repo/clerk/testing";
 import { useTestDatabase } from "@repo/db/testing";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";

@@ -1,7 +1,7 @@
+import { clerkUserJson } from "@repo/clerk/testing";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
-import { clerkUserJson } from "@repo/inngest/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";

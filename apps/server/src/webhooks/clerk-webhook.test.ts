@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { clerkUserJson } from "@repo/clerk/testing";
+import type { ClerkUserJson } from "@repo/clerk/users";
 import { countUsers, truncateAll, useTestDatabase } from "@repo/db/testing";
 import { findUserById, type User } from "@repo/db/users";
 import { createInngestClient, SEND_EVENT_TIMEOUT_MS } from "@repo/inngest/client";
-import { type ClerkUserJson, createUpsertClerkUserFunction } from "@repo/inngest/sync/users";
-import { clerkUserJson, runFunction, silentLogger } from "@repo/inngest/testing";
+import { createUpsertClerkUserFunction } from "@repo/inngest/sync/users";
+import { runFunction, silentLogger } from "@repo/inngest/testing";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { signClerkWebhook } from "../testing/clerk-webhooks.ts";

@@ -1,6 +1,6 @@
 import { verifyWebhook } from "@clerk/express/webhooks";
+import { forwardedEventName, isForwardedClerkEvent, parseClerkEventData } from "@repo/clerk/webhooks";
 import type { InngestClient } from "@repo/inngest/client";
-import { isForwardedClerkEvent, parseClerkEventData } from "@repo/inngest/sync";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 import { refuseImplausibleSvixHeaders } from "./svix-headers.ts";
@@ -16,7 +16,7 @@ export type ClerkWebhookDeps = {
  * `verifyWebhook` over the raw body (which is why this router parses nothing as JSON first), then
  * forward `user.*`, `organization.*` and `organizationMembership.*` events to Inngest as
  * `clerk/<type>`, each validated by its Clerk object's parser and reduced to the fields the functions
- * read (see @repo/inngest/sync: private metadata, phone numbers, permissions and the like never reach
+ * read (see @repo/clerk/webhooks: private metadata, phone numbers, permissions and the like never reach
  * Inngest's event store).
  * The `svix-id` header becomes the Inngest event id, so when Svix retries a delivery Inngest drops the
  * duplicate. That only holds if the id forwarded is the id whose signature was checked: Clerk's
@@ -83,7 +83,7 @@ export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
         res.status(400).json({ error: `Invalid ${event.type} payload: ${reason}` });
         return;
       }
-      const name = `clerk/${event.type}` as const;
+      const name = forwardedEventName(event.type);
       try {
         await deps.inngest.send({ id: svixId, name, data: data.data });
       } catch (error) {

@@ -1,4 +1,4 @@
-import { svixMessageId } from "@repo/inngest/sync";
+import { svixMessageId } from "@repo/clerk/ids";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 

@@ -1,7 +1,8 @@
 // @vitest-environment node
+
+import { clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { markUserDeleted, upsertUsersFromClerk } from "@repo/db/users";
-import { userSyncRowFromClerk } from "@repo/inngest/sync/users";
-import { clerkUserJson } from "@repo/inngest/testing";
 import { TRPC_MAX_BATCH_SIZE } from "@repo/server/limits";
 import type { AppRouter } from "@repo/server/router";
 import {

@@ -7,7 +7,7 @@ type Executor = Kysely<Database>;
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's membership (see
- * @repo/inngest/sync/memberships). `user_*` are Clerk's `public_user_data`.
+ * @repo/clerk/memberships). `user_*` are Clerk's `public_user_data`.
  */
 export type MembershipSyncRow = {
   id: string;

@@ -9,7 +9,7 @@ type Executor = Kysely<Database>;
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's organization (see
- * @repo/inngest/sync/organizations). The app-owned `description` is deliberately absent.
+ * @repo/clerk/organizations). The app-owned `description` is deliberately absent.
  */
 export type OrganizationSyncRow = {
   id: string;

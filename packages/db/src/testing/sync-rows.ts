@@ -6,7 +6,7 @@ let counter = 0;
 
 /**
  * A user as a Clerk sync writes it (the repository's input: plain columns, no Clerk JSON), unique per
- * call. Clerk-shaped fixtures, and the mapping from them, live with the sync in @repo/inngest.
+ * call. Clerk-shaped fixtures, and the mapping from them, live in @repo/clerk.
  */
 export function userSyncRow(overrides: Partial<UserSyncRow> = {}): UserSyncRow {
   counter += 1;

@@ -7,7 +7,7 @@ import { withSyncLocks } from "../sync-locks.ts";
 type Executor = Kysely<Database>;
 
 /**
- * The columns a Clerk sync owns, as the sync maps them from Clerk's user (see @repo/inngest/sync/users).
+ * The columns a Clerk sync owns, as the sync maps them from Clerk's user (see @repo/clerk/users).
  * App-owned columns (display name, bio) are deliberately absent.
  */
 export type UserSyncRow = {

@@ -1,3 +1,7 @@
+import type { ClerkMembershipJson } from "@repo/clerk/memberships";
+import type { ClerkOrganizationJson } from "@repo/clerk/organizations";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
+import type { ClerkUserJson } from "@repo/clerk/users";
 import { findLiveMembers, findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById } from "@repo/db/organizations";
 import { type TestDatabase, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
@@ -6,19 +10,15 @@ import { findUserById } from "@repo/db/users";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../client.ts";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../testing/clerk-fixtures.ts";
 import { type ClerkEvent, runFunction, silentLogger } from "../testing/run-function.ts";
-import type { ClerkMembershipJson } from "./memberships/clerk-membership.ts";
 import {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
 } from "./memberships/membership-functions.ts";
-import type { ClerkOrganizationJson } from "./organizations/clerk-organization.ts";
 import {
   createTombstoneClerkOrganizationFunction,
   createUpsertClerkOrganizationFunction,
 } from "./organizations/organization-functions.ts";
-import type { ClerkUserJson } from "./users/clerk-user.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./users/user-functions.ts";
 
 /**

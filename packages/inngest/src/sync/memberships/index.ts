@@ -1,21 +1,5 @@
-export {
-  type ClerkMembershipJson,
-  clerkMembershipJsonSchema,
-  clerkMembershipPublicUserDataSchema,
-  parseClerkMembership,
-} from "./clerk-membership.ts";
-export {
-  type ClerkMembershipWebhookType,
-  clerkMembershipCreated,
-  clerkMembershipDeleted,
-  clerkMembershipEventTypes,
-  clerkMembershipUpdated,
-  parseClerkMembershipEventData,
-} from "./membership-events.ts";
+// What other packages use of the membership sync: the functions, which the server's webhook tests run.
 export {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
-  type MembershipTombstoneResult,
-  type MembershipUpsertResult,
 } from "./membership-functions.ts";
-export { membershipRefFromClerk, membershipSyncRowFromClerk } from "./membership-row.ts";

@@ -1,63 +1,18 @@
+import { clerkMembershipJsonSchema } from "@repo/clerk/memberships";
+import { forwardedEventName } from "@repo/clerk/webhooks";
 import { eventType } from "inngest";
-import { describeIssues, type ParseResult } from "../clerk-values.ts";
-import { reduceClerkOrganization } from "../organizations/organization-events.ts";
-import { type ClerkMembershipJson, clerkMembershipJsonSchema } from "./clerk-membership.ts";
 
 /**
  * Clerk's membership webhooks as Inngest events `clerk/<type>`, each carrying the whole membership
  * (the delete too), validated by Inngest against the schema before a handler runs. They carry either
  * the webhook's reduced membership or Clerk's whole one (Inngest's own Clerk integration).
  */
-export const clerkMembershipCreated = eventType("clerk/organizationMembership.created", {
+export const clerkMembershipCreated = eventType(forwardedEventName("organizationMembership.created"), {
   schema: clerkMembershipJsonSchema,
 });
-export const clerkMembershipUpdated = eventType("clerk/organizationMembership.updated", {
+export const clerkMembershipUpdated = eventType(forwardedEventName("organizationMembership.updated"), {
   schema: clerkMembershipJsonSchema,
 });
-export const clerkMembershipDeleted = eventType("clerk/organizationMembership.deleted", {
+export const clerkMembershipDeleted = eventType(forwardedEventName("organizationMembership.deleted"), {
   schema: clerkMembershipJsonSchema,
 });
-
-/** The membership webhooks we forward, by Clerk's name (`organizationMembership.created`). */
-export const clerkMembershipEventTypes = {
-  "organizationMembership.created": clerkMembershipCreated,
-  "organizationMembership.updated": clerkMembershipUpdated,
-  "organizationMembership.deleted": clerkMembershipDeleted,
-} as const;
-
-export type ClerkMembershipWebhookType = keyof typeof clerkMembershipEventTypes;
-
-/** Validates the `data` of a membership webhook we forward, and reduces it to what the functions read. */
-export function parseClerkMembershipEventData(
-  _type: ClerkMembershipWebhookType,
-  data: unknown,
-): ParseResult<ClerkMembershipJson> {
-  const membership = clerkMembershipJsonSchema.safeParse(data);
-  if (!membership.success) return { success: false, reason: describeIssues(membership.error.issues) };
-  return { success: true, data: reduceClerkMembership(membership.data) };
-}
-
-/**
- * The part of a Clerk membership that is forwarded to Inngest: exactly what membershipSyncRowFromClerk
- * and organizationSyncRowFromClerk read (id, role, created_at, updated_at, the organization as
- * reduceClerkOrganization leaves it, and public_user_data's user_id, identifier, first_name, last_name
- * and image_url). The membership's metadata, its permissions and whatever Clerk adds next stay out of
- * Inngest's event store. A field the sync starts reading must be added here.
- */
-function reduceClerkMembership(membership: ClerkMembershipJson): ClerkMembershipJson {
-  const user = membership.public_user_data;
-  return {
-    id: membership.id,
-    role: membership.role,
-    created_at: membership.created_at,
-    updated_at: membership.updated_at,
-    organization: reduceClerkOrganization(membership.organization),
-    public_user_data: {
-      user_id: user.user_id,
-      identifier: user.identifier ?? null,
-      first_name: user.first_name ?? null,
-      last_name: user.last_name ?? null,
-      image_url: user.image_url ?? null,
-    },
-  };
-}

@@ -1,3 +1,5 @@
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { findLiveMembers, findMembershipById } from "@repo/db/memberships";
 import { findOrganizationById, markOrganizationDeleted, updateOrganizationProfile } from "@repo/db/organizations";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
@@ -5,9 +7,7 @@ import { findUserById, markUserDeleted, upsertUsersFromClerk } from "@repo/db/us
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../../client.ts";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
-import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { createTombstoneClerkMembershipFunction, createUpsertClerkMembershipFunction } from "./membership-functions.ts";
 
 describe.each(testDatabaseKinds())("membership sync functions on %s", (kind) => {

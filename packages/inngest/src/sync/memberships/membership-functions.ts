@@ -1,11 +1,11 @@
+import type { ClerkMembershipJson } from "@repo/clerk/memberships";
+import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import { markMembershipDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import type { InngestClient } from "../../client.ts";
-import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
-import type { ClerkMembershipJson } from "./clerk-membership.ts";
 import { clerkMembershipCreated, clerkMembershipDeleted, clerkMembershipUpdated } from "./membership-events.ts";
-import { membershipRefFromClerk, membershipSyncRowFromClerk } from "./membership-row.ts";
 
 /**
  * One run at a time per Clerk membership, across both functions (scope "env"). Correctness does not

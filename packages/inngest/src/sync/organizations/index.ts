@@ -1,22 +1,2 @@
-export {
-  type ClerkDeletedOrganization,
-  type ClerkOrganizationJson,
-  clerkDeletedOrganizationSchema,
-  clerkOrganizationJsonSchema,
-  parseClerkOrganization,
-} from "./clerk-organization.ts";
-export {
-  type ClerkOrganizationWebhookType,
-  clerkOrganizationCreated,
-  clerkOrganizationDeleted,
-  clerkOrganizationEventTypes,
-  clerkOrganizationUpdated,
-  parseClerkOrganizationEventData,
-} from "./organization-events.ts";
-export {
-  createTombstoneClerkOrganizationFunction,
-  createUpsertClerkOrganizationFunction,
-  type OrganizationTombstoneResult,
-  type OrganizationUpsertResult,
-} from "./organization-functions.ts";
-export { organizationSyncRowFromClerk } from "./organization-row.ts";
+// What other packages use of the organization sync: the upsert, which the server's webhook tests run.
+export { createUpsertClerkOrganizationFunction } from "./organization-functions.ts";

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { clerkOrganizationJson } from "@repo/clerk/testing";
 import { findOrganizationById } from "@repo/db/organizations";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../../client.ts";
-import { clerkOrganizationJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
 import {
   createTombstoneClerkOrganizationFunction,

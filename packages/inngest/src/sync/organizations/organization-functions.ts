@@ -1,8 +1,8 @@
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import { markOrganizationDeleted, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import type { InngestClient } from "../../client.ts";
 import { clerkOrganizationCreated, clerkOrganizationDeleted, clerkOrganizationUpdated } from "./organization-events.ts";
-import { organizationSyncRowFromClerk } from "./organization-row.ts";
 
 /**
  * One run at a time per Clerk organization, across both functions (scope "env"). Correctness does not

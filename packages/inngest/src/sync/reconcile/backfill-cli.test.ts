@@ -4,14 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { createDb, type Db } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findLatestReconciliationRun, upsertUsersFromClerk } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
-import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
-import { userSyncRowFromClerk } from "../users/user-row.ts";
 
 const packageRoot = fileURLToPath(new URL("../../..", import.meta.url));
 

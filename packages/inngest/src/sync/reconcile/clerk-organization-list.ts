@@ -1,9 +1,10 @@
 import type { ClerkClient } from "@clerk/backend";
+import { clerkMembershipId, clerkOrganizationId } from "@repo/clerk/ids";
+import { parseClerkMembership } from "@repo/clerk/memberships";
+import { parseClerkOrganization } from "@repo/clerk/organizations";
+import type { ParseResult } from "@repo/clerk/parse-result";
 import type { SkippedUser } from "@repo/db/users";
 import type { z } from "zod";
-import { describeIssues } from "../clerk-values.ts";
-import { clerkMembershipJsonSchema } from "../memberships/clerk-membership.ts";
-import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
 /** Organizations or memberships as Clerk returned them: the ones we can store, and the ones we cannot. */
@@ -27,7 +28,7 @@ export async function listClerkOrganizations(clerk: ClerkClient, offset: number,
   const page = await requestClerk(() =>
     clerk.organizations.getOrganizationList({ limit, offset, orderBy: "+created_at" }),
   );
-  return parseListing(page, clerkOrganizationJsonSchema, "organization");
+  return parseListing(page, parseClerkOrganization, clerkOrganizationId, "organization");
 }
 
 /** The organizations among `ids` that exist in Clerk (up to CLERK_ID_FILTER_LIMIT ids a call). */
@@ -35,7 +36,7 @@ export async function findClerkOrganizationsById(clerk: ClerkClient, ids: readon
   const page = await requestClerk(() =>
     clerk.organizations.getOrganizationList({ organizationId: [...ids], limit: CLERK_ID_FILTER_LIMIT }),
   );
-  return parseListing(page, clerkOrganizationJsonSchema, "organization");
+  return parseListing(page, parseClerkOrganization, clerkOrganizationId, "organization");
 }
 
 /** One page of an organization's memberships, oldest first (a 404 means the organization is gone). */
@@ -48,7 +49,7 @@ export async function listClerkMemberships(
   const page = await requestClerk(() =>
     clerk.organizations.getOrganizationMembershipList({ organizationId, limit, offset, orderBy: "+created_at" }),
   );
-  return parseListing(page, clerkMembershipJsonSchema, "membership");
+  return parseListing(page, parseClerkMembership, clerkMembershipId, "membership");
 }
 
 /** The organization's memberships of these users (up to CLERK_ID_FILTER_LIMIT users a call). */
@@ -64,12 +65,13 @@ export async function findClerkMembershipsOfUsers(
       limit: CLERK_ID_FILTER_LIMIT,
     }),
   );
-  return parseListing(page, clerkMembershipJsonSchema, "membership");
+  return parseListing(page, parseClerkMembership, clerkMembershipId, "membership");
 }
 
 function parseListing<T>(
   page: { data: readonly { id: string; raw: unknown }[]; totalCount: number },
-  schema: z.ZodType<T>,
+  parse: (value: unknown) => ParseResult<T>,
+  idShape: z.ZodType<string>,
   noun: string,
 ): ClerkListing<T> {
   const listing: ClerkListing<T> = {
@@ -80,11 +82,11 @@ function parseListing<T>(
     totalCount: page.totalCount,
   };
   for (const item of page.data) {
-    const parsed = schema.safeParse(item.raw);
+    const parsed = parse(item.raw);
     if (parsed.success) listing.valid.push(parsed.data);
-    else listing.skipped.push({ id: item.id, reason: `invalid ${noun}: ${describeIssues(parsed.error.issues)}` });
-    // An id that cannot be stored cannot be in our tables either, and would fail any query naming it.
-    if (parsed.success || !parsed.error.issues.some((issue) => issue.path[0] === "id")) listing.ids.push(item.id);
+    else listing.skipped.push({ id: item.id, reason: `invalid ${noun}: ${parsed.reason}` });
+    // An id not in Clerk's shape cannot be in our tables either, and would fail any query naming it.
+    if (parsed.success || idShape.safeParse(item.id).success) listing.ids.push(item.id);
   }
   return listing;
 }

@@ -1,7 +1,7 @@
 import type { ClerkClient } from "@clerk/backend";
+import { clerkUserId } from "@repo/clerk/ids";
+import { type ClerkUserJson, parseClerkUser } from "@repo/clerk/users";
 import type { SkippedUser } from "@repo/db/users";
-import { describeIssues } from "../clerk-values.ts";
-import { type ClerkUserJson, clerkUserJsonSchema } from "../users/clerk-user.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
 
 export { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, ClerkRateLimitedError } from "./clerk-requests.ts";
@@ -48,11 +48,11 @@ async function fetchUsers(request: () => ReturnType<ClerkClient["users"]["getUse
     totalCount: page.totalCount,
   };
   for (const user of page.data) {
-    const parsed = clerkUserJsonSchema.safeParse(user.raw);
+    const parsed = parseClerkUser(user.raw);
     if (parsed.success) result.users.push(parsed.data);
-    else result.skipped.push({ id: user.id, reason: `invalid user: ${describeIssues(parsed.error.issues)}` });
-    // An id that cannot be stored cannot be in the users table either, and would fail any query naming it.
-    if (parsed.success || !parsed.error.issues.some((issue) => issue.path[0] === "id")) result.ids.push(user.id);
+    else result.skipped.push({ id: user.id, reason: `invalid user: ${parsed.reason}` });
+    // An id that is not a Clerk user id cannot be in the users table either, and would fail any query naming it.
+    if (parsed.success || clerkUserId.safeParse(user.id).success) result.ids.push(user.id);
   }
   return result;
 }

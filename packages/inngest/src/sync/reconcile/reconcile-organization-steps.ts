@@ -1,3 +1,8 @@
+import { isClerkNotFound, isClerkOrganizationsNotEnabled } from "@repo/clerk/api-errors";
+import type { ClerkMembershipJson } from "@repo/clerk/memberships";
+import { membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import type { ClerkOrganizationJson } from "@repo/clerk/organizations";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import {
   findMembershipsNotListedSince,
@@ -14,10 +19,6 @@ import {
   upsertOrganizationsFromClerk,
 } from "@repo/db/organizations";
 import type { ReconciliationCounts, SkippedUser } from "@repo/db/users";
-import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
-import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
-import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
-import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
 import {
   type ClerkListing,
   findClerkMembershipsOfUsers,
@@ -25,12 +26,7 @@ import {
   listClerkMemberships,
   listClerkOrganizations,
 } from "./clerk-organization-list.ts";
-import {
-  CLERK_ID_FILTER_LIMIT,
-  CLERK_PAGE_SIZE,
-  isClerkNotFound,
-  isClerkOrganizationsNotEnabled,
-} from "./clerk-requests.ts";
+import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE } from "./clerk-requests.ts";
 import { confirmAndTombstone, isRefusedValue, type ReconcileDeps, type TombstoneBatch } from "./reconcile-steps.ts";
 
 /**

@@ -1,15 +1,14 @@
 import { createClerkClient } from "@clerk/backend";
+import type { ClerkMembershipJson } from "@repo/clerk/memberships";
+import { membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import type { ClerkOrganizationJson } from "@repo/clerk/organizations";
+import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
+import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
 import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findLatestReconciliationRun } from "@repo/db/users";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
-import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "../../testing/clerk-fixtures.ts";
-import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
-import { membershipSyncRowFromClerk } from "../memberships/membership-row.ts";
-import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
-import { organizationSyncRowFromClerk } from "../organizations/organization-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation of organizations and memberships on %s", (kind) => {

@@ -1,8 +1,8 @@
+import { clerkUserJson } from "@repo/clerk/testing";
 import { countUsers, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { writeListedUsers } from "./reconcile-steps.ts";
 
 describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind) => {

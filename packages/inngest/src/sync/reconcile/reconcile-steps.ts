@@ -1,4 +1,5 @@
 import type { ClerkClient } from "@clerk/backend";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import type { Db } from "@repo/db/client";
 import { checkOrganizationTombstoneCandidates, type OrganizationTombstoneCheck } from "@repo/db/organizations";
 import {
@@ -12,7 +13,6 @@ import {
   type UpsertOutcome,
   upsertUsersFromClerk,
 } from "@repo/db/users";
-import { userSyncRowFromClerk } from "../users/user-row.ts";
 import {
   CLERK_ID_FILTER_LIMIT,
   CLERK_PAGE_SIZE,

@@ -1,4 +1,6 @@
 import { createClerkClient } from "@clerk/backend";
+import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { countUsers, testDatabaseKinds, truncateAll, useTestDatabase } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
@@ -9,9 +11,6 @@ import {
 } from "@repo/db/users";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useClerkApiStub } from "../../testing/clerk-api-stub.ts";
-import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
-import { userSyncRowFromClerk } from "../users/user-row.ts";
 import { runReconciliation } from "./run-reconciliation.ts";
 
 describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API on %s", (kind) => {

@@ -1,72 +1,14 @@
+import { clerkDeletedUserSchema, clerkUserJsonSchema } from "@repo/clerk/users";
+import { forwardedEventName } from "@repo/clerk/webhooks";
 import { eventType } from "inngest";
-import { describeIssues, type ParseResult } from "../clerk-values.ts";
-import {
-  type ClerkDeletedUser,
-  type ClerkUserJson,
-  clerkDeletedUserSchema,
-  clerkUserJsonSchema,
-} from "./clerk-user.ts";
 
 /**
  * Clerk's user webhooks, forwarded to Inngest as `clerk/<type>`, the names Clerk's own Inngest
  * transformation template uses. Our webhook sends only the fields the functions read (see
- * reduceClerkUser); Inngest's own Clerk integration sends Clerk's whole `data`, and the schemas
+ * reduceClerkUser in @repo/clerk); Inngest's own Clerk integration sends Clerk's whole `data`, and the schemas
  * accept both. Inngest validates each event against its schema before our handler runs: an event that
  * cannot be a user fails at once (NonRetriableError) with the offending field named, and writes nothing.
  */
-export const clerkUserCreated = eventType("clerk/user.created", { schema: clerkUserJsonSchema });
-export const clerkUserUpdated = eventType("clerk/user.updated", { schema: clerkUserJsonSchema });
-export const clerkUserDeleted = eventType("clerk/user.deleted", { schema: clerkDeletedUserSchema });
-
-/** The user webhooks we forward, by Clerk's name (`user.created`). */
-export const clerkUserEventTypes = {
-  "user.created": clerkUserCreated,
-  "user.updated": clerkUserUpdated,
-  "user.deleted": clerkUserDeleted,
-} as const;
-
-export type ClerkUserWebhookType = keyof typeof clerkUserEventTypes;
-
-/**
- * Validates the `data` of a user webhook we forward, and reduces it to what the functions read: the
- * one place the webhook decides what of a user reaches Inngest.
- */
-export function parseClerkUserEventData(
-  type: ClerkUserWebhookType,
-  data: unknown,
-): ParseResult<ClerkUserJson | ClerkDeletedUser> {
-  if (type === "user.deleted") {
-    const deleted = clerkDeletedUserSchema.safeParse(data);
-    if (!deleted.success) return { success: false, reason: describeIssues(deleted.error.issues) };
-    return { success: true, data: { id: deleted.data.id, deleted: true } };
-  }
-  const user = clerkUserJsonSchema.safeParse(data);
-  if (!user.success) return { success: false, reason: describeIssues(user.error.issues) };
-  return { success: true, data: reduceClerkUser(user.data) };
-}
-
-/**
- * The part of a Clerk user that is forwarded to Inngest: exactly what userSyncRowFromClerk reads (id,
- * primary_email_address_id and that one address as { id, email_address }, username, first_name,
- * last_name, image_url, public_metadata, created_at, updated_at, last_sign_in_at). Inngest keeps every
- * event it receives, so everything else Clerk sends stays out of its event store: private and unsafe
- * metadata, phone numbers, the other email addresses, external, SAML and enterprise accounts, web3
- * wallets, passkeys, and whatever Clerk adds next. A field the sync starts reading must be added here.
- * The result is still a valid Clerk user, so the same functions handle it and Clerk's whole object.
- */
-function reduceClerkUser(user: ClerkUserJson): ClerkUserJson {
-  const primary = user.email_addresses.find((address) => address.id === user.primary_email_address_id);
-  return {
-    id: user.id,
-    primary_email_address_id: primary ? primary.id : null,
-    email_addresses: primary ? [{ id: primary.id, email_address: primary.email_address }] : [],
-    username: user.username ?? null,
-    first_name: user.first_name ?? null,
-    last_name: user.last_name ?? null,
-    image_url: user.image_url ?? null,
-    public_metadata: user.public_metadata ?? null,
-    created_at: user.created_at,
-    updated_at: user.updated_at,
-    last_sign_in_at: user.last_sign_in_at ?? null,
-  };
-}
+export const clerkUserCreated = eventType(forwardedEventName("user.created"), { schema: clerkUserJsonSchema });
+export const clerkUserUpdated = eventType(forwardedEventName("user.updated"), { schema: clerkUserJsonSchema });
+export const clerkUserDeleted = eventType(forwardedEventName("user.deleted"), { schema: clerkDeletedUserSchema });

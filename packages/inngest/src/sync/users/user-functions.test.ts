@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { clerkUserJson } from "@repo/clerk/testing";
 import { countUsers, testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../../client.ts";
-import { clerkUserJson } from "../../testing/clerk-fixtures.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./user-functions.ts";
 

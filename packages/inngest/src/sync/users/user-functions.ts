@@ -1,8 +1,8 @@
+import { userSyncRowFromClerk } from "@repo/clerk/users";
 import type { Db } from "@repo/db/client";
 import { markUserDeleted, upsertUsersFromClerk } from "@repo/db/users";
 import type { InngestClient } from "../../client.ts";
 import { clerkUserCreated, clerkUserDeleted, clerkUserUpdated } from "./user-events.ts";
-import { userSyncRowFromClerk } from "./user-row.ts";
 
 /**
  * One lock per Clerk user, shared by both functions below (scope "env" makes the key global rather than

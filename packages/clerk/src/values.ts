@@ -71,14 +71,14 @@ export const storableMetadata = z.record(z.string(), z.unknown()).superRefine((m
 /**
  * An id this app only compares and never sends anywhere (an email address's `idn_…`). Ids are indexed,
  * and Postgres refuses an index entry over 2,704 bytes: this bound (4 bytes a character at most) keeps far
- * below it. The ids that reach URLs, queries and event ids are held to Clerk's shapes (clerk-ids.ts).
+ * below it. The ids that reach URLs, queries and event ids are held to Clerk's shapes (ids.ts).
  */
 export const clerkId = storableString.min(1).max(255);
 
-/** The reasons a value failed its schema, each naming its field: `first_name: contains a NUL…`. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`).join("; ");
+/**
+ * The `data` of Clerk's `<object>.deleted` webhook: `{ id, object: "<object>", deleted: true }`, and no
+ * more (Clerk sends the deleted object's id only).
+ */
+export function deletedClerkObjectSchema<const O extends string>(object: O, id: z.ZodString) {
+  return z.looseObject({ id, object: z.literal(object).optional(), deleted: z.literal(true) });
 }
-
-/** A parse that either gives the value or says, naming the fields, why it cannot. */
-export type ParseResult<T> = { success: true; data: T } | { success: false; reason: string };

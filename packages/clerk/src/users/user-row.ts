@@ -1,8 +1,11 @@
-import type { UserSyncRow } from "@repo/db/users";
 import { type ClerkUserJson, primaryEmailOf } from "./clerk-user.ts";
 
-/** Maps a validated Clerk user to the columns a sync writes. */
-export function userSyncRowFromClerk(user: ClerkUserJson): UserSyncRow {
+/**
+ * Maps a validated Clerk user to the columns a sync writes. No import of @repo/db, not even of its row type:
+ * the Clerk model knows nothing of the database, and the returned object is checked against
+ * @repo/db's UserSyncRow where it is written (upsertUsersFromClerk).
+ */
+export function userSyncRowFromClerk(user: ClerkUserJson) {
   return {
     id: user.id,
     email: primaryEmailOf(user),

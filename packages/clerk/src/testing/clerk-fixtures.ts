@@ -1,6 +1,6 @@
-import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
-import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
-import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
+import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
+import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
+import type { ClerkUserJson } from "../users/clerk-user.ts";
 
 let counter = 0;
 

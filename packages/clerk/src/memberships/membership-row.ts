@@ -1,8 +1,12 @@
-import type { MembershipRef, MembershipSyncRow } from "@repo/db/memberships";
 import type { ClerkMembershipJson } from "./clerk-membership.ts";
 
-/** Maps a validated Clerk membership to the columns a sync writes (its organization maps on its own). */
-export function membershipSyncRowFromClerk(membership: ClerkMembershipJson): MembershipSyncRow {
+/**
+ * Maps a validated Clerk membership to the columns a sync writes (its organization maps on its own). No
+ * import of @repo/db, not even of its row types: the Clerk model knows nothing of the database, and the
+ * returned objects are checked against @repo/db's MembershipSyncRow and MembershipRef where they are
+ * written (upsertMembershipsFromClerk, markMembershipDeleted).
+ */
+export function membershipSyncRowFromClerk(membership: ClerkMembershipJson) {
   const user = membership.public_user_data;
   return {
     id: membership.id,
@@ -19,7 +23,7 @@ export function membershipSyncRowFromClerk(membership: ClerkMembershipJson): Mem
 }
 
 /** Which membership, of which organization and user: what its tombstone needs. */
-export function membershipRefFromClerk(membership: ClerkMembershipJson): MembershipRef {
+export function membershipRefFromClerk(membership: ClerkMembershipJson) {
   return {
     id: membership.id,
     organization_id: membership.organization.id,

@@ -1,8 +1,11 @@
-import type { OrganizationSyncRow } from "@repo/db/organizations";
 import type { ClerkOrganizationJson } from "./clerk-organization.ts";
 
-/** Maps a validated Clerk organization to the columns a sync writes. */
-export function organizationSyncRowFromClerk(organization: ClerkOrganizationJson): OrganizationSyncRow {
+/**
+ * Maps a validated Clerk organization to the columns a sync writes. No import of @repo/db, not even of its row type:
+ * the Clerk model knows nothing of the database, and the returned object is checked against
+ * @repo/db's OrganizationSyncRow where it is written (upsertOrganizationsFromClerk).
+ */
+export function organizationSyncRowFromClerk(organization: ClerkOrganizationJson) {
   return {
     id: organization.id,
     name: organization.name,

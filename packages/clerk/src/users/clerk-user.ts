@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { clerkUserId } from "../clerk-ids.ts";
-import { clerkId, describeIssues, epochMillis, storableMetadata, storableString } from "../clerk-values.ts";
+import { clerkUserId } from "../ids.ts";
+import { type ParseResult, parseWith } from "../parse-result.ts";
+import { clerkId, deletedClerkObjectSchema, epochMillis, storableMetadata, storableString } from "../values.ts";
 
 /**
  * Clerk's `UserJSON` (the `data` of `user.created` / `user.updated` webhooks, and `raw` on the Backend
- * API's User) as far as this app reads it: the one parser of a Clerk user, used by the webhook, the
- * Inngest functions, the just-in-time lookup and reconciliation alike. Unknown fields pass through
+ * API's User) as far as this app reads it. Callers parse with parseClerkUser; the schema itself is
+ * exported for Inngest, which validates each event against it. Unknown fields pass through
  * untouched: Clerk adds fields often, and a new one must never make a valid event fail.
  *
  * Clerk sends null for absent values; `nullish` also accepts a field left out.
@@ -47,20 +48,13 @@ export const clerkUserJsonSchema = z
 
 export type ClerkUserJson = z.infer<typeof clerkUserJsonSchema>;
 
-/** The `data` of Clerk's `user.deleted` webhook: `{ id, object: "user", deleted: true }`. */
-export const clerkDeletedUserSchema = z.looseObject({
-  id: clerkUserId,
-  object: z.literal("user").optional(),
-  deleted: z.literal(true),
-});
+export const clerkDeletedUserSchema = deletedClerkObjectSchema("user", clerkUserId);
 
 export type ClerkDeletedUser = z.infer<typeof clerkDeletedUserSchema>;
 
-/** Parses an unknown value as a Clerk user, with an error that names the offending field. */
-export function parseClerkUser(value: unknown): ClerkUserJson {
-  const result = clerkUserJsonSchema.safeParse(value);
-  if (!result.success) throw new Error(`Invalid Clerk user: ${describeIssues(result.error.issues)}`);
-  return result.data;
+/** The one parser of a Clerk user: the webhook, the functions, the lookup and reconciliation call it. */
+export function parseClerkUser(value: unknown): ParseResult<ClerkUserJson> {
+  return parseWith(clerkUserJsonSchema, value);
 }
 
 /** The address Clerk marks primary. Not `email_addresses[0]`: Clerk does not order the list that way. */

@@ -1,7 +1,7 @@
 import { createClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import { describe, expect, it } from "vitest";
-import { isClerkOrganizationsNotEnabled } from "../sync/reconcile/clerk-requests.ts";
+import { isClerkOrganizationsNotEnabled } from "../api-errors.ts";
 import { useClerkApiStub } from "./clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "./clerk-fixtures.ts";
 

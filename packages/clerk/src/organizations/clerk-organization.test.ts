@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { clerkOrganizationJson } from "../../testing/clerk-fixtures.ts";
+import { assert, describe, expect, it } from "vitest";
+import { clerkOrganizationJson } from "../testing/clerk-fixtures.ts";
 import { clerkDeletedOrganizationSchema, parseClerkOrganization } from "./clerk-organization.ts";
 import { organizationSyncRowFromClerk } from "./organization-row.ts";
 
@@ -20,19 +20,23 @@ describe("organizationSyncRowFromClerk", () => {
 
   it("maps absent slug, image and metadata null-safely", () => {
     const { slug, image_url, public_metadata, ...rest } = clerkOrganizationJson();
-    expect(
-      organizationSyncRowFromClerk(parseClerkOrganization({ ...rest, slug: null, public_metadata: null })),
-    ).toMatchObject({ slug: null, image_url: null, public_metadata: "{}" });
+    const parsed = parseClerkOrganization({ ...rest, slug: null, public_metadata: null });
+    assert(parsed.success);
+    expect(organizationSyncRowFromClerk(parsed.data)).toMatchObject({
+      slug: null,
+      image_url: null,
+      public_metadata: "{}",
+    });
   });
 });
 
 describe("clerkOrganizationJsonSchema", () => {
   it("accepts Clerk's full OrganizationJSON, keeping fields it does not read", () => {
-    expect(parseClerkOrganization(clerkOrganizationJson())).toHaveProperty("max_allowed_memberships", 5);
+    expect(parseClerkOrganization(clerkOrganizationJson())).toHaveProperty("data.max_allowed_memberships", 5);
   });
 
   it.each([
-    ["missing id", { id: undefined }, /^Invalid Clerk organization: id: /],
+    ["missing id", { id: undefined }, /^id: /],
     ["missing name", { name: undefined }, /name: /],
     ["missing updated_at", { updated_at: undefined }, /updated_at: /],
     ["updated_at as a string", { updated_at: "yesterday" }, /updated_at: /],
@@ -51,7 +55,10 @@ describe("clerkOrganizationJsonSchema", () => {
     ],
     ["another object's type", { object: "user" }, /object: /],
   ])("refuses %s, naming the field", (_case, override, message) => {
-    expect(() => parseClerkOrganization({ ...clerkOrganizationJson(), ...override })).toThrow(message);
+    expect(parseClerkOrganization({ ...clerkOrganizationJson(), ...override })).toEqual({
+      success: false,
+      reason: expect.stringMatching(message),
+    });
   });
 
   it("accepts a delete as Clerk sends it, and refuses one without an id or with a NUL in it", () => {

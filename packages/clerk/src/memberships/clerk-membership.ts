@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { clerkMembershipId, clerkUserId } from "../clerk-ids.ts";
-import { describeIssues, epochMillis, storableString } from "../clerk-values.ts";
+import { clerkMembershipId, clerkUserId } from "../ids.ts";
 import { clerkOrganizationJsonSchema } from "../organizations/clerk-organization.ts";
+import { type ParseResult, parseWith } from "../parse-result.ts";
+import { epochMillis, storableString } from "../values.ts";
 
 /**
  * Clerk's `OrganizationMembershipPublicUserDataJSON`: who the member is, as Clerk shows them to the
@@ -18,8 +19,9 @@ export const clerkMembershipPublicUserDataSchema = z.looseObject({
 /**
  * Clerk's `OrganizationMembershipJSON`: the `data` of every `organizationMembership.*` webhook, the
  * delete included (Clerk sends the whole membership then too), and `raw` on the Backend API's
- * OrganizationMembership. The one parser of a Clerk membership, for the webhook, the functions and
- * reconciliation. It embeds the whole organization, parsed by the organization's own parser.
+ * OrganizationMembership. Callers parse with parseClerkMembership; the schema itself is exported for
+ * Inngest, which validates each event against it. It embeds the whole organization, parsed by the
+ * organization's own schema.
  */
 export const clerkMembershipJsonSchema = z.looseObject({
   id: clerkMembershipId,
@@ -34,9 +36,7 @@ export const clerkMembershipJsonSchema = z.looseObject({
 
 export type ClerkMembershipJson = z.infer<typeof clerkMembershipJsonSchema>;
 
-/** Parses an unknown value as a Clerk membership, with an error that names the offending field. */
-export function parseClerkMembership(value: unknown): ClerkMembershipJson {
-  const result = clerkMembershipJsonSchema.safeParse(value);
-  if (!result.success) throw new Error(`Invalid Clerk membership: ${describeIssues(result.error.issues)}`);
-  return result.data;
+/** The one parser of a Clerk membership: the webhook, the functions and reconciliation call it. */
+export function parseClerkMembership(value: unknown): ParseResult<ClerkMembershipJson> {
+  return parseWith(clerkMembershipJsonSchema, value);
 }

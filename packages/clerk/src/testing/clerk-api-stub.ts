@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import type { ClerkMembershipJson } from "../sync/memberships/clerk-membership.ts";
-import type { ClerkOrganizationJson } from "../sync/organizations/clerk-organization.ts";
-import type { ClerkUserJson } from "../sync/users/clerk-user.ts";
+import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
+import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
+import type { ClerkUserJson } from "../users/clerk-user.ts";
 
 /**
  * A loopback stand-in for the slice of Clerk's Backend API this app calls, reached through the Clerk

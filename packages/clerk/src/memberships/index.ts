@@ -1,0 +1,2 @@
+export { type ClerkMembershipJson, clerkMembershipJsonSchema, parseClerkMembership } from "./clerk-membership.ts";
+export { membershipRefFromClerk, membershipSyncRowFromClerk } from "./membership-row.ts";
