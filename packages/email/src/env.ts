@@ -18,7 +18,7 @@ export const emailEnvSchema = z.object({
   SMTP_URL: optionalSetting.pipe(
     z
       .url({ message: "must be an SMTP URL such as smtp://user:password@smtp.example.com:587" })
-      .refine((value) => /^smtps?:$/.test(new URL(value).protocol), {
+      .refine((value) => !URL.canParse(value) || /^smtps?:$/.test(new URL(value).protocol), {
         message: "must start with smtp:// (STARTTLS, usually port 587) or smtps:// (TLS, usually port 465)",
       })
       .optional(),
