@@ -1,3 +1,5 @@
+// tsx (`pnpm dev`) compiles this with the tsconfig of the directory it runs in, which does not cover this
+// package: the pragma keeps React 17+'s automatic JSX runtime here whoever compiles it. @jsxRuntime automatic
 import { Button, Heading, Text } from "@react-email/components";
 import { button, EmailLayout, greetingOf, paragraph } from "./layout.tsx";
 

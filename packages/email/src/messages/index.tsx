@@ -1,3 +1,5 @@
+// tsx (`pnpm dev`) compiles this with the tsconfig of the directory it runs in, which does not cover this
+// package: the pragma keeps React 17+'s automatic JSX runtime here whoever compiles it. @jsxRuntime automatic
 import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import { FOLLOW_UP_SUBJECT, FollowUpEmail, type FollowUpEmailProps } from "./FollowUpEmail.tsx";
