@@ -3,6 +3,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { type ClerkClient, createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { openTestDatabase, type TestDatabaseKind } from "@repo/db/testing";
+import { createMailer } from "@repo/email/transport";
 import { createInngestClient, type InngestClient } from "@repo/inngest/client";
 import { type Logger, pino } from "pino";
 import { createApp } from "../app.ts";
@@ -41,6 +42,8 @@ export type TestServerOptions = {
   exposeErrorDetails?: boolean;
   /** Signs unsubscribe links (default TEST_EMAIL_LINK_SECRET). */
   emailLinkSecret?: string;
+  /** Send emails through this SMTP server (the welcome workflow is served); none by default. */
+  smtpUrl?: string;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -71,6 +74,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webDistDir: options.webDistDir,
     exposeErrorDetails: options.exposeErrorDetails,
     emailLinkSecret: options.emailLinkSecret ?? TEST_EMAIL_LINK_SECRET,
+    email: options.smtpUrl
+      ? { mailer: createMailer({ smtpUrl: options.smtpUrl, from: "Test <hello@test.example>" }), followUpAfter: "3d" }
+      : undefined,
   });
   return { ...(await listenOnLoopback(app, options.port)), inngest };
 }
