@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
+import { createMailer } from "@repo/email/transport";
 import { createInngestClient } from "@repo/inngest/client";
 import type { Express } from "express";
 import type { Logger } from "pino";
@@ -22,6 +23,9 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
   if (publishableKey?.startsWith("pk_test_") && env.nodeEnv === "production")
     logger.warn("CLERK_PUBLISHABLE_KEY belongs to a Clerk development instance: use the production instance's keys");
 
+  const { smtpUrl, from, linkSecret, followUpAfter } = env.email;
+  if (!smtpUrl) logger.info("SMTP_URL is not set: no emails are sent (the welcome workflow is off)");
+
   const { serveOrigin, maxBodyBytes, ...inngestClientSettings } = env.inngest;
   return createApp({
     db: deps.db,
@@ -39,6 +43,8 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
     reconcileSchedule: env.reconcileSchedule,
     reconcileTombstoneLimit: env.reconcileTombstoneLimit,
+    emailLinkSecret: linkSecret,
+    email: smtpUrl ? { mailer: createMailer({ smtpUrl, from }), followUpAfter } : undefined,
     exposeErrorDetails: env.nodeEnv === "development",
   });
 }

@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
+import type { Mailer } from "@repo/email/transport";
 import type { InngestClient } from "@repo/inngest/client";
+import { UNSUBSCRIBE_PATH } from "@repo/inngest/emails";
 import { createFunctions } from "@repo/inngest/functions";
 import { createRefusedCallLog, DEFAULT_INNGEST_MAX_BODY_BYTES } from "@repo/inngest/serve";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -10,6 +13,8 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { serve } from "inngest/express";
 import type { Logger } from "pino";
 import { authStateOf, type ClerkAuthConfig, clerkAuthMiddleware } from "./auth/clerk-auth.ts";
+import { createUnsubscribeRouter } from "./emails/unsubscribe-route.ts";
+import { createUserEvents } from "./emails/user-events.ts";
 import { noStore } from "./http/cache-control.ts";
 import { healthHandler } from "./http/health.ts";
 import { requestLogger } from "./http/request-logger.ts";
@@ -54,12 +59,20 @@ export type AppDeps = {
    * get a generic message and the details go to the log. Default false.
    */
   exposeErrorDetails?: boolean | undefined;
+  /**
+   * Signs and checks unsubscribe links (EMAIL_LINK_SECRET). Absent: a random one, so no link this app
+   * did not sign verifies (for apps that send no email).
+   */
+  emailLinkSecret?: string | undefined;
+  /** The welcome workflow's transport and wait; absent (no SMTP_URL): no emails are sent. */
+  email?: { mailer: Mailer; followUpAfter: string } | undefined;
 };
 
 const INNGEST_SERVE_PATH = "/api/inngest";
 
 /** Builds the Express app. Listening is main.ts's job, so tests can build it with test dependencies. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const deps = { ...appDeps, emailLinkSecret: appDeps.emailLinkSecret ?? randomBytes(32).toString("base64url") };
   const app = express();
   app.disable("x-powered-by");
   // Behind a load balancer on a private network, take its X-Forwarded-Proto/-For (the client address in
@@ -95,13 +108,21 @@ export function createApp(deps: AppDeps): Express {
         clerk: deps.clerkClient,
         reconcileSchedule: deps.reconcileSchedule,
         reconcileTombstoneLimit: deps.reconcileTombstoneLimit,
+        email: emailWorkflowDeps(deps),
       }),
     }),
+  );
+
+  // Reached from an email, signed out, on the web app's origin (UNSUBSCRIBE_PATH).
+  app.use(
+    UNSUBSCRIBE_PATH,
+    createUnsubscribeRouter({ db: deps.db, linkSecret: deps.emailLinkSecret, logger: deps.logger }),
   );
 
   const clerkLookup = { db: deps.db, clerk: deps.clerkClient, clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs };
   const users = createUserDirectory(clerkLookup);
   const organizations = createOrganizationDirectory(clerkLookup);
+  const userEvents = createUserEvents(deps.inngest, deps.logger);
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
@@ -116,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: ({ res }) =>
         createInnerContext(
-          { db: deps.db, users, organizations, exposeErrorDetails: deps.exposeErrorDetails },
+          { db: deps.db, users, organizations, exposeErrorDetails: deps.exposeErrorDetails, userEvents },
           authStateOf(res),
         ),
       // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
@@ -133,6 +154,13 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webDistDir) app.use(createWebAppRouter(deps.webDistDir, { publishableKey: deps.clerkAuth?.publishableKey }));
   app.use(jsonErrors(deps.logger));
   return app;
+}
+
+/** The emails link to the first web origin: production requires one, development defaults it. */
+function emailWorkflowDeps(deps: AppDeps & { emailLinkSecret: string }) {
+  const appOrigin = deps.webOrigins[0];
+  if (!deps.email || !appOrigin) return undefined;
+  return { ...deps.email, appOrigin, linkSecret: deps.emailLinkSecret };
 }
 
 /** Procedure names joined by dots (`user.me`), a batch of them by commas: tRPC's paths, as its client sends them. */

@@ -1,4 +1,5 @@
 import { type DbEnv, dbEnvFrom, dbEnvSchema } from "@repo/db/env";
+import { emailEnvFrom, emailEnvSchema } from "@repo/email/env";
 import { inngestEnvFrom, inngestEnvSchema } from "@repo/inngest/env";
 import { optionalSetting, originSetting, parseSettings, SettingsError } from "@repo/settings";
 import {
@@ -24,6 +25,7 @@ export type { ServerEnv };
 const serverEnvSchema = z.object({
   ...dbEnvSchema.shape,
   ...inngestEnvSchema.shape,
+  ...emailEnvSchema.shape,
   NODE_ENV: optionalSetting.pipe(z.enum(["development", "production", "test"]).default("development")),
   PORT: optionalSetting.pipe(
     z
@@ -88,6 +90,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: reconcile.schedule,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
+    email: emailEnvFrom(parsed),
   };
   if (isProduction)
     assertProductionReady(serverEnv, {

@@ -50,6 +50,14 @@ export function assertProductionReady(
     problems.push(
       `INNGEST_BASE_URL must use https outside localhost: events and the signing key's hash would travel in clear text`,
     );
+  if (env.email.smtpUrl && env.email.fromIsDefault)
+    problems.push(
+      "EMAIL_FROM is not set: SMTP_URL is, and emails need a sender your provider accepts, such as Acme <hello@acme.example>",
+    );
+  if (env.email.smtpUrl && env.email.linkSecretIsEphemeral)
+    problems.push(
+      "EMAIL_LINK_SECRET is not set: SMTP_URL is, and unsubscribe links must stay valid across restarts and replicas; generate one with `openssl rand -base64 32`",
+    );
   for (const name of unreadInngestSettings(seen.environment))
     problems.push(
       `${name} is set, but this server does not read it and Inngest's SDK would read it on its own: unset it (INNGEST_BASE_URL sets where Inngest is)`,

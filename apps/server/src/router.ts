@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "./auth/auth-router.ts";
+import { emailPreferencesRouter } from "./emails/email-preferences-router.ts";
 import { organizationRouter } from "./organizations/organization-router.ts";
 import { syncRouter } from "./sync/sync-router.ts";
 import { router } from "./trpc/trpc.ts";
@@ -14,6 +15,7 @@ export const appRouter = router({
   user: userRouter,
   org: organizationRouter,
   sync: syncRouter,
+  emailPreferences: emailPreferencesRouter,
 });
 
 /** The web app imports only these types, never the router itself. */

@@ -1,4 +1,5 @@
 import type { PostgresTimeouts } from "@repo/db/env";
+import type { EmailSettings } from "@repo/email/env";
 import type { InngestSettings } from "@repo/inngest/env";
 
 /** The server's settings as env.ts validated and composed them: what the rest of the server is given. */
@@ -27,4 +28,6 @@ export type ServerEnv = {
    * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.
    */
   reconcileTombstoneLimit: { share: number; minUsers: number };
+  /** SMTP and the emails' settings (@repo/email/env); no SMTP URL: no emails are sent. */
+  email: EmailSettings;
 };

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { clerkUserJson } from "@repo/clerk/testing";
+import { wantsProductEmails } from "@repo/db/emails";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
@@ -165,6 +166,21 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     await page.getByRole("heading", { name: "Countess of Lovelace" }).waitFor();
     expect(await page.getByLabel("Display name").inputValue()).toBe("Countess of Lovelace");
     expect((await findUserById(t.db, user.id))?.display_name).toBe("Countess of Lovelace");
+  });
+
+  it("turns product emails off and back on with the switch, the preference the unsubscribe link sets", async () => {
+    const productEmails = page.getByRole("switch", { name: "Product emails" });
+    await expect.poll(() => productEmails.isEnabled()).toBe(true);
+    expect(await productEmails.isChecked()).toBe(true);
+    await productEmails.click();
+    await expect.poll(() => wantsProductEmails(t.db, user.id)).toBe(false);
+    await page.reload();
+    await expect.poll(() => productEmails.isEnabled()).toBe(true);
+    expect(await productEmails.isChecked()).toBe(false);
+    await screenshot(page, "13-product-emails-off");
+    await productEmails.click();
+    await expect.poll(() => wantsProductEmails(t.db, user.id)).toBe(true);
+    await expect.poll(() => productEmails.isChecked()).toBe(true);
   });
 
   it("shows the server's message next to an invalid field", async () => {

@@ -131,6 +131,37 @@ export interface OrganizationMembershipsTable {
   updated_at: DefaultedTimestamp;
 }
 
+/**
+ * One email of one kind to one user (primary key: user_id, kind), and how sending it went:
+ * - `sending`: claimed by a run that is handing it to the SMTP server. Found by a later attempt, it
+ *   means that attempt's outcome is unknown (a crash between the server's accept and this record), and
+ *   the email is not sent again: at most once (README, "Emails").
+ * - `sent`: the server accepted it (`message_id`). `deferred`: it answered 4xx, so a retry may claim it
+ *   again. `failed`: it refused for good (5xx).
+ * Erased with the user's tombstone.
+ */
+export interface EmailSendsTable {
+  user_id: string;
+  kind: string;
+  state: EmailSendState;
+  message_id: string | null;
+  smtp_reply_code: number | null;
+  attempts: Generated<number>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export type EmailSendState = "sending" | "sent" | "deferred" | "failed";
+
+/** A user's choice about product emails; no row means the default, on. Erased with the tombstone. */
+export interface EmailPreferencesTable {
+  user_id: string;
+  /** Random; what unsubscribe links name, as no email may carry a Clerk id. */
+  link_id: string;
+  product_emails: Generated<boolean>;
+  updated_at: DefaultedTimestamp;
+}
+
 /** A user Clerk returned that the run could not store, and why. */
 export type SkippedUser = { id: string; reason: string };
 
@@ -139,9 +170,12 @@ export interface Database {
   reconciliation_runs: ReconciliationRunsTable;
   organizations: OrganizationsTable;
   organization_memberships: OrganizationMembershipsTable;
+  email_sends: EmailSendsTable;
+  email_preferences: EmailPreferencesTable;
 }
 
 export type User = Selectable<UsersTable>;
 export type ReconciliationRun = Selectable<ReconciliationRunsTable>;
 export type Organization = Selectable<OrganizationsTable>;
 export type OrganizationMembership = Selectable<OrganizationMembershipsTable>;
+export type EmailSend = Selectable<EmailSendsTable>;

@@ -116,7 +116,7 @@ export function signInngestRequest(body: unknown, signingKey: string, at = new D
   return `t=${ts}&s=${mac}`;
 }
 
-type StepOp = { id: string; op: string; data?: unknown; error?: unknown };
+export type StepOp = { id: string; op: string; name?: string; opts?: unknown; data?: unknown; error?: unknown };
 
 /**
  * Plays Inngest's executor for one run: calls the function over HTTP, feeds each step's result back in,
@@ -131,6 +131,11 @@ export async function driveInngestRun(options: {
   event: SentEvent;
   signingKey: string | undefined;
   maxCalls?: number;
+  /**
+   * What each step.waitForEvent resolves to, as Inngest would resume the run: the awaited event, or null
+   * when the wait ran out. Without it, a wait fails the drive.
+   */
+  waitForEvent?: (op: StepOp) => unknown;
 }): Promise<{ status: number; body: unknown; calls: number; noRetry: boolean }> {
   const steps: Record<string, { type: "data"; data: unknown }> = {};
   const event = { ...options.event, id: options.event.id ?? "evt_test", ts: options.event.ts ?? Date.now() };
@@ -168,6 +173,8 @@ export async function driveInngestRun(options: {
       else if (op.op === "StepRun" || op.op === "Step") steps[op.id] = { type: "data", data: op.data };
       // A failed step is Inngest's cue to retry the run later: this run ends here, failed.
       else if (op.op === "StepError" || op.op === "StepFailed") return outcome;
+      else if (op.op === "WaitForEvent" && options.waitForEvent)
+        steps[op.id] = { type: "data", data: options.waitForEvent(op) };
       else throw new Error(`Unexpected step op ${op.op}`);
     }
   }

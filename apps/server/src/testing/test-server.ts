@@ -3,6 +3,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { type ClerkClient, createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { openTestDatabase, type TestDatabaseKind } from "@repo/db/testing";
+import { createMailer } from "@repo/email/transport";
 import { createInngestClient, type InngestClient } from "@repo/inngest/client";
 import { type Logger, pino } from "pino";
 import { createApp } from "../app.ts";
@@ -12,6 +13,7 @@ import type { TestClerkInstance } from "./clerk-session.ts";
 
 export const TEST_WEB_ORIGIN = "http://localhost:5173";
 export const TEST_WEBHOOK_SECRET = `whsec_${Buffer.from("offline-test-webhook-secret-32by").toString("base64")}`;
+export const TEST_EMAIL_LINK_SECRET = "test-email-link-secret-for-the-test-server";
 export const TEST_INNGEST_SIGNING_KEY = "signkey-test-8d2f1c4b6a7e9f0312a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f901";
 
 export type TestServerOptions = {
@@ -38,6 +40,10 @@ export type TestServerOptions = {
   withoutClerkKeys?: boolean;
   /** As in development: callers see what failed inside the server. Default false, as in production. */
   exposeErrorDetails?: boolean;
+  /** Signs unsubscribe links (default TEST_EMAIL_LINK_SECRET). */
+  emailLinkSecret?: string;
+  /** Send emails through this SMTP server (the welcome workflow is served); none by default. */
+  smtpUrl?: string;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -67,6 +73,10 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webOrigins,
     webDistDir: options.webDistDir,
     exposeErrorDetails: options.exposeErrorDetails,
+    emailLinkSecret: options.emailLinkSecret ?? TEST_EMAIL_LINK_SECRET,
+    email: options.smtpUrl
+      ? { mailer: createMailer({ smtpUrl: options.smtpUrl, from: "Test <hello@test.example>" }), followUpAfter: "3d" }
+      : undefined,
   });
   return { ...(await listenOnLoopback(app, options.port)), inngest };
 }

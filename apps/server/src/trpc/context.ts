@@ -1,5 +1,6 @@
 import type { Db } from "@repo/db/client";
 import type { AuthState } from "../auth/auth-state.ts";
+import type { UserEvents } from "../emails/user-events.ts";
 import type { OrganizationDirectory } from "../organizations/organization-directory.ts";
 import type { UserDirectory } from "../users/user-directory.ts";
 
@@ -9,6 +10,8 @@ export type ContextDeps = {
   organizations: OrganizationDirectory;
   /** Show callers what failed inside the server (messages, stacks); only development sets it. */
   exposeErrorDetails?: boolean;
+  /** Events sent to Inngest (the welcome workflow's profile-completed); none when absent. */
+  userEvents?: UserEvents | undefined;
 };
 
 /**
@@ -22,6 +25,7 @@ export function createInnerContext(deps: ContextDeps, auth: AuthState) {
     organizations: deps.organizations,
     auth,
     exposeErrorDetails: deps.exposeErrorDetails ?? false,
+    userEvents: deps.userEvents,
   };
 }
 

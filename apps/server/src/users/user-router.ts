@@ -26,6 +26,8 @@ export const userRouter = router({
       bio: input.bio,
     });
     if (!updated) throw userDeleted();
+    // The welcome workflow waits for this before it would send "finish setting up your profile".
+    if (input.displayName) ctx.userEvents?.profileCompleted(ctx.auth.userId);
     return toUserProfile(updated);
   }),
 });

@@ -1,6 +1,7 @@
 import { describeApiProblem, trpc } from "../api/trpc.ts";
 import { ProblemState } from "../ui/ProblemState.tsx";
 import { QueryPage } from "../ui/QueryPage.tsx";
+import { EmailPreferencesCard } from "./EmailPreferencesCard.tsx";
 import { ProfileCard } from "./ProfileCard.tsx";
 import { ProfileForm } from "./ProfileForm.tsx";
 
@@ -33,6 +34,7 @@ export function ProfilePage() {
               savedAt={save.isSuccess ? new Date(save.submittedAt) : undefined}
             />
           )}
+          <EmailPreferencesCard />
         </>
       )}
     </QueryPage>

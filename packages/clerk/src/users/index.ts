@@ -3,5 +3,6 @@ export {
   clerkDeletedUserSchema,
   clerkUserJsonSchema,
   parseClerkUser,
+  primaryEmailOf,
 } from "./clerk-user.ts";
 export { userSyncRowFromClerk } from "./user-row.ts";

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { eraseEmailRecordsOf } from "../emails/repository.ts";
 import { tombstoneMembershipsOf } from "../memberships/repository.ts";
 import type { Database, User } from "../schema.ts";
 import { withSyncLocks } from "../sync-locks.ts";
@@ -139,6 +140,8 @@ export async function markUsersDeleted(db: Executor, ids: readonly string[]): Pr
       .returning("id")
       .execute();
     await tombstoneMembershipsOf(trx, { userIds: unique });
+    // Their email records and preference are personal data too.
+    await eraseEmailRecordsOf(trx, unique);
     return rows.map((row) => row.id);
   });
 }

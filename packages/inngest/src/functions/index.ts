@@ -1,6 +1,7 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
+import { createWelcomeWorkflow, type WelcomeWorkflowDeps } from "../emails/welcome-workflow.ts";
 import {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
@@ -21,6 +22,8 @@ export type FunctionDeps = {
   reconcileSchedule?: string | undefined;
   /** Above this, a reconciliation stops before tombstoning anyone; DEFAULT_TOMBSTONE_LIMIT by default. */
   reconcileTombstoneLimit?: TombstoneLimit | undefined;
+  /** The emails' transport and settings. Without them (no SMTP_URL) there is no welcome workflow. */
+  email?: Omit<WelcomeWorkflowDeps, "db"> | undefined;
 };
 
 /** Every Inngest function this app serves, bound to its dependencies. */
@@ -32,6 +35,7 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
     createTombstoneClerkOrganizationFunction(inngest, deps),
     createUpsertClerkMembershipFunction(inngest, deps),
     createTombstoneClerkMembershipFunction(inngest, deps),
+    ...(deps.email ? [createWelcomeWorkflow(inngest, { db: deps.db, ...deps.email })] : []),
   ];
   if (!deps.clerk) return sync;
   const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };

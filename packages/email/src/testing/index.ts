@@ -1,0 +1,1 @@
+export { type ReceivedEmail, startTestSmtpServer, type TestSmtpServer, useTestSmtpServer } from "./test-smtp-server.ts";

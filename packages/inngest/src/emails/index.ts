@@ -1,0 +1,2 @@
+export { userProfileCompleted } from "./email-events.ts";
+export { UNSUBSCRIBE_PATH, type WelcomeWorkflowDeps } from "./welcome-workflow.ts";
