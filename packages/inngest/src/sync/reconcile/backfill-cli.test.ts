@@ -147,6 +147,15 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
     });
   });
 
+  it("takes an empty CLERK_SECRET_KEY, as copied from .env.example, as not set", async () => {
+    const result = await runBackfill({ ...env, CLERK_SECRET_KEY: "" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      "clerk:backfill failed: Invalid settings:\n" +
+        "- CLERK_SECRET_KEY is not set: copy it from the Clerk dashboard (API keys) into .env\n",
+    );
+  });
+
   it("refuses a misspelt option with the usage, before asking Clerk anything", async () => {
     const requestsBefore = stub.requests.length;
     const result = await runBackfill(env, ["--allow-mass-tombstones"]);
