@@ -1,11 +1,5 @@
 // `pnpm bench`: every benchmark in one process tree, printed as one markdown table. Tracked files are left
-// alone unless asked:
-//   pnpm bench                   every section, printed
-//   pnpm bench --write           every section, printed and written to BENCHMARKS.md (or BENCH_WRITE=1)
-//   pnpm bench soak [sync ...]   only the named sections (or BENCH_ONLY=soak,sync); never written
-// Sections: auth, sync, backfill, soak. Sizes can be lowered for a quick look: BENCH_SECONDS, BENCH_ROUNDS,
-// BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS, BENCH_SOAK_REQUESTS (and BENCH_SOAK_MAX_SECONDS bounds the soak).
-// Every database written is a throwaway one created on the Postgres at DATABASE_URL and dropped after.
+// alone unless asked (--write); USAGE below lists the sections and sizes (`pnpm bench --help`).
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -20,14 +14,28 @@ const SECTIONS = ["auth", "sync", "backfill", "soak"] as const;
 type Section = (typeof SECTIONS)[number];
 const isSection = (name: string): name is Section => (SECTIONS as readonly string[]).includes(name);
 
+const USAGE = `Usage: pnpm bench [--write] [section ...]
+  pnpm bench                   every section, printed
+  pnpm bench --write           every section, printed and written to BENCHMARKS.md (or BENCH_WRITE=1)
+  pnpm bench soak [sync ...]   only the named sections (or BENCH_ONLY=soak,sync); never written
+Sections: ${SECTIONS.join(", ")}.
+Smaller sizes for a quick look: BENCH_SECONDS, BENCH_ROUNDS, BENCH_SYNC_EVENTS, BENCH_BACKFILL_USERS,
+BENCH_SOAK_REQUESTS (BENCH_SOAK_MAX_SECONDS bounds the soak). Postgres at DATABASE_URL
+(default postgres://postgres@127.0.0.1:5432/test); every database written is a throwaway one.`;
+
 const args = process.argv.slice(2);
+// Asked before anything is measured or connected to: a first look at the command costs nothing.
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const shouldWrite = args.includes("--write") || process.env.BENCH_WRITE === "1";
 const named = [...args.filter((arg) => arg !== "--write"), ...(process.env.BENCH_ONLY?.split(",") ?? [])]
   .map((name) => name.trim())
   .filter(Boolean);
 const unknown = named.filter((name) => !isSection(name));
 if (unknown.length > 0) {
-  console.error(`Unknown benchmark ${unknown.join(", ")}: choose from ${SECTIONS.join(", ")} (or --write)`);
+  console.error(`Unknown benchmark ${unknown.join(", ")}: choose from ${SECTIONS.join(", ")} (or --write)\n\n${USAGE}`);
   process.exit(2);
 }
 const selected = new Set<Section>(named.length > 0 ? named.filter(isSection) : SECTIONS);

@@ -126,6 +126,38 @@ describe("readServerEnv", () => {
     ]);
   });
 
+  it("in production, names malformed settings and production's own rules in one round", () => {
+    let refusal: SettingsError | undefined;
+    try {
+      readServerEnv({ NODE_ENV: "production", PORT: "eighty", WEB_ORIGIN: "app.example.com", INNGEST_DEV: "1" });
+    } catch (error) {
+      if (error instanceof SettingsError) refusal = error;
+    }
+    expect(refusal?.heading).toBe("Invalid, missing or unsafe production settings:");
+    // WEB_ORIGIN is named once, for what is wrong with it, not also as "not set".
+    expect(refusal?.problems.map((p) => p.split(" ")[0])).toEqual([
+      "PORT",
+      "WEB_ORIGIN",
+      "DATABASE_URL",
+      "CLERK_PUBLISHABLE_KEY",
+      "CLERK_SECRET_KEY",
+      "CLERK_JWT_KEY",
+      "INNGEST_DEV",
+      "INNGEST_SIGNING_KEY",
+    ]);
+  });
+
+  it("names an origin of WEB_ORIGIN by its place in the list, with an https example", () => {
+    expect(problemsOf({ WEB_ORIGIN: "app.example.com" })).toEqual([
+      "WEB_ORIGIN (first origin) must be an origin such as https://app.example.com",
+    ]);
+    expect(problemsOf({ WEB_ORIGIN: "http://localhost:5173, http://app.example.com/app" })).toEqual([
+      expect.stringMatching(
+        /^WEB_ORIGIN \(second origin\) must be an origin without a path, such as https:\/\/app\.example\.com:/,
+      ),
+    ]);
+  });
+
   it.each([
     [
       "a secret key in the publishable slot",

@@ -1,7 +1,7 @@
 import { type DbEnv, dbEnvFrom, dbEnvSchema } from "@repo/db/env";
 import { emailEnvFrom, emailEnvSchema } from "@repo/email/env";
 import { inngestEnvFrom, inngestEnvSchema } from "@repo/inngest/env";
-import { optionalSetting, originSetting, parseSettings, SettingsError } from "@repo/settings";
+import { checkSettings, optionalSetting, originSetting, SettingsError } from "@repo/settings";
 import {
   clerkApiUrlSetting,
   clerkJwtKeySetting,
@@ -10,7 +10,7 @@ import {
   clerkWebhookSigningSecretSetting,
 } from "@repo/settings/clerk";
 import { z } from "zod";
-import { assertProductionReady } from "./production-settings.ts";
+import { assertProductionReady, findProductionProblems, type SeenSettings } from "./production-settings.ts";
 import type { ServerEnv } from "./server-env.ts";
 
 export type { ServerEnv };
@@ -60,12 +60,46 @@ const serverEnvSchema = z.object({
 
 const DEV_WEB_ORIGIN = "http://localhost:5173";
 
+const HEADING = "Invalid server settings:";
+
 export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
-  const parsed = parseSettings(serverEnvSchema, env, "Invalid server settings:");
+  const checked = checkSettings(serverEnvSchema, env);
+  if (checked.success) {
+    const { serverEnv, seen } = composeServerEnv(checked.data, env);
+    if (serverEnv.nodeEnv === "production") assertProductionReady(serverEnv, seen);
+    return serverEnv;
+  }
+  if (env.NODE_ENV?.trim() !== "production") throw new SettingsError(HEADING, checked.problems);
+  // Production names every problem in one start-up: a malformed value and a missing key alike, so a
+  // deploy is not fixed one round at a time.
+  throw new SettingsError("Invalid, missing or unsafe production settings:", [
+    ...checked.problems,
+    ...productionProblemsBesides(checked.invalidVariables, env),
+  ]);
+}
+
+/**
+ * Production's rules over the well-formed settings, the malformed ones read as unset: their own line
+ * already says what is wrong with them, so production's line about the same variable is left out.
+ */
+function productionProblemsBesides(invalid: ReadonlySet<string>, env: NodeJS.ProcessEnv): string[] {
+  const wellFormed = checkSettings(
+    serverEnvSchema,
+    Object.fromEntries(Object.entries(env).filter(([name]) => !invalid.has(name))),
+  );
+  if (!wellFormed.success) return [];
+  const { serverEnv, seen } = composeServerEnv(wellFormed.data, env);
+  return findProductionProblems(serverEnv, seen).filter((problem) => !invalid.has(problem.split(" ")[0] ?? ""));
+}
+
+function composeServerEnv(
+  parsed: z.output<typeof serverEnvSchema>,
+  env: NodeJS.ProcessEnv,
+): { serverEnv: ServerEnv; seen: SeenSettings } {
   const isProduction = parsed.NODE_ENV === "production";
   const db: DbEnv = dbEnvFrom(parsed);
   const { inngest, reconcile, devModeProblem } = inngestEnvFrom(parsed, { isProduction });
-  if (devModeProblem) throw new SettingsError("Invalid server settings:", [devModeProblem]);
+  if (devModeProblem) throw new SettingsError(HEADING, [devModeProblem]);
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
     port: parsed.PORT,
@@ -92,11 +126,10 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
     email: emailEnvFrom(parsed),
   };
-  if (isProduction)
-    assertProductionReady(serverEnv, {
-      inngestDevSet: parsed.INNGEST_DEV !== undefined,
-      serveOriginSet: parsed.INNGEST_SERVE_ORIGIN !== undefined,
-      environment: env,
-    });
-  return serverEnv;
+  const seen: SeenSettings = {
+    inngestDevSet: parsed.INNGEST_DEV !== undefined,
+    serveOriginSet: parsed.INNGEST_SERVE_ORIGIN !== undefined,
+    environment: env,
+  };
+  return { serverEnv, seen };
 }

@@ -35,6 +35,22 @@ describe("main.ts", () => {
     await db.destroy();
   });
 
+  it("in development, logs one line per request, and on Ctrl-C (SIGINT) exits 0 without an error", async () => {
+    const server = startServerProcess({ PGLITE_DATA_DIR: join(mkdtempSync(join(tmpdir(), "pglite-main-")), "db") });
+    const url = await server.listening;
+    await fetch(`${url}/healthz`);
+    await fetch(`${url}/nope?token=not-logged`);
+    server.child.kill("SIGINT");
+    expect(await server.exited).toBe(0);
+    const lines = server.output().trimEnd().split("\n");
+    // Every line is an entry of its own: none continues the one before.
+    expect(lines.filter((line) => !/^\[[\d:.]+\] [A-Z]+: /.test(line))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/INFO: GET \/healthz 200$/));
+    expect(lines).toContainEqual(expect.stringMatching(/INFO: GET \/nope 404$/));
+    expect(lines.at(-1)).toMatch(/INFO: shutting down: finishing in-flight requests/);
+    expect(server.output()).not.toMatch(/ERROR|not-logged/);
+  });
+
   it("on SIGTERM, stops accepting connections but finishes the request in flight", async () => {
     // An Inngest Event API that takes 1.5 s to answer keeps a webhook request in flight.
     const slowInngest = createServer((_req, res) => {

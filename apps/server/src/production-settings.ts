@@ -8,10 +8,17 @@ import type { ServerEnv } from "./server-env.ts";
  * start with anything that would let a request, a token or a copied .env.example turn it against its
  * users.
  */
-export function assertProductionReady(
-  env: ServerEnv,
-  seen: { inngestDevSet: boolean; serveOriginSet: boolean; environment: NodeJS.ProcessEnv },
-) {
+export function assertProductionReady(env: ServerEnv, seen: SeenSettings) {
+  const problems = findProductionProblems(env, seen);
+  if (problems.length > 0) throw new SettingsError(PRODUCTION_HEADING, problems);
+}
+
+const PRODUCTION_HEADING = "Missing or unsafe production settings:";
+
+export type SeenSettings = { inngestDevSet: boolean; serveOriginSet: boolean; environment: NodeJS.ProcessEnv };
+
+/** One line per production rule `env` breaks, each starting with the variable it is about. */
+export function findProductionProblems(env: ServerEnv, seen: SeenSettings): string[] {
   const problems: string[] = [];
   if (!env.databaseUrl)
     problems.push("DATABASE_URL is not set: production runs on Postgres (postgres://USER:PASSWORD@HOST:5432/DB)");
@@ -62,7 +69,7 @@ export function assertProductionReady(
     problems.push(
       `${name} is set, but this server does not read it and Inngest's SDK would read it on its own: unset it (INNGEST_BASE_URL sets where Inngest is)`,
     );
-  if (problems.length > 0) throw new SettingsError("Missing or unsafe production settings:", problems);
+  return problems;
 }
 
 /**

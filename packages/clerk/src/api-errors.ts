@@ -19,3 +19,23 @@ export function isClerkOrganizationsNotEnabled(error: unknown): boolean {
     error.errors.some((apiError) => apiError.code === ORGANIZATIONS_NOT_ENABLED_CODE)
   );
 }
+
+/**
+ * A failed Backend API call in one line a person can act on. The SDK's own `message` is the HTTP status
+ * text, which is empty when Clerk could not be reached (and on HTTP/2 answers): what Clerk said is in
+ * `errors[]`, `long_message` being the sentence that names the fix ("The provided Clerk Secret Key is
+ * invalid...").
+ */
+export function describeClerkError(error: unknown): string {
+  if (!isClerkAPIResponseError(error)) return error instanceof Error ? error.message : String(error);
+  const said =
+    error.errors
+      .map((apiError) => apiError.longMessage || apiError.message)
+      .filter(Boolean)
+      .join("; ") || error.message;
+  // No status: the request never got an answer (the SDK reports fetch's failure as an `unexpected_error`).
+  const what = error.status
+    ? `Clerk's Backend API answered ${error.status}`
+    : "Clerk's Backend API could not be reached";
+  return said ? `${what}: ${said}` : what;
+}

@@ -18,11 +18,12 @@ export const clerkSecretKeySetting = optionalSetting.pipe(
     .optional(),
 );
 
-/** CLERK_SECRET_KEY where a program cannot run without it. */
-export const requiredClerkSecretKeySetting = z
-  .string({ message: `is not set: ${fromClerkDashboard("API keys")} into .env` })
-  .trim()
-  .regex(/^sk_(test|live)_/, SECRET_KEY);
+/** CLERK_SECRET_KEY where a program cannot run without it; empty, as copied from .env.example, is unset. */
+export const requiredClerkSecretKeySetting = optionalSetting.pipe(
+  z
+    .string({ message: `is not set: ${fromClerkDashboard("API keys")} into .env` })
+    .regex(/^sk_(test|live)_/, SECRET_KEY),
+);
 
 export const clerkPublishableKeySetting = optionalSetting.pipe(
   z

@@ -20,23 +20,53 @@ export class SettingsError extends Error {
   }
 }
 
+/** What a schema made of `env`, or one line per problem and the variables they name. */
+export type SettingsResult<T> =
+  | { success: true; data: T }
+  | { success: false; problems: string[]; invalidVariables: ReadonlySet<string> };
+
 /**
- * Validates `env` against `schema`, or throws a SettingsError with one line per problem: the variable's
- * name and the schema's message, never the value (most settings are secrets, DATABASE_URL holds a password).
+ * Validates `env` against `schema`: the values, or one line per problem naming the variable and the
+ * schema's message, never the value (most settings are secrets, DATABASE_URL holds a password).
  */
+export function checkSettings<Schema extends z.ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv,
+): SettingsResult<z.output<Schema>> {
+  const result = schema.safeParse(env);
+  if (result.success) return { success: true, data: result.data };
+  return {
+    success: false,
+    problems: result.error.issues.map((issue) => `${describeSettingPath(issue.path)} ${issue.message}`),
+    invalidVariables: new Set(result.error.issues.map((issue) => String(issue.path[0]))),
+  };
+}
+
+/** Validates `env` against `schema`, or throws a SettingsError with checkSettings' lines. */
 export function parseSettings<Schema extends z.ZodType>(
   schema: Schema,
   env: NodeJS.ProcessEnv,
   heading: string,
 ): z.output<Schema> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new SettingsError(
-      heading,
-      result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
-    );
-  }
+  const result = checkSettings(schema, env);
+  if (!result.success) throw new SettingsError(heading, result.problems);
   return result.data;
+}
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+
+/**
+ * The variable a zod issue is about, as a person wrote it: an index into a comma-separated list reads
+ * "WEB_ORIGIN (second origin)", not "WEB_ORIGIN.1". Such lists are named after one item (WEB_ORIGIN holds
+ * origins), so the item is the name's last word.
+ */
+function describeSettingPath(path: readonly PropertyKey[]): string {
+  const [variable = "", ...rest] = path.map(String);
+  const item = variable.split("_").at(-1)?.toLowerCase() ?? "value";
+  const within = rest.map((key) =>
+    /^\d+$/.test(key) ? `${ORDINALS[Number(key)] ?? `#${Number(key) + 1}`} ${item}` : key,
+  );
+  return within.length > 0 ? `${variable} (${within.join(", ")})` : variable;
 }
 
 /**
@@ -81,17 +111,22 @@ export function millisecondsSetting(fallback: number) {
 
 /** An origin (scheme, host, port) such as https://app.example.com: CORS and `azp` compare it exactly. */
 export function originSetting(name: string) {
-  return z.url({ message: `must be origins such as https://app.example.com` }).transform((value, ctx) => {
+  return z.url({ message: "must be an origin such as https://app.example.com" }).transform((value, ctx) => {
     const url = new URL(value);
     if (url.pathname !== "/" || url.search || url.hash) {
       ctx.addIssue({
         code: "custom",
-        message: `must be an origin without a path, such as ${url.origin}: ${name} is compared with the browser's Origin`,
+        message: `must be an origin without a path, such as ${withHttps(url)}: ${name} is compared with the browser's Origin`,
       });
       return z.NEVER;
     }
     return url.origin;
   });
+}
+
+/** The example an origin's message shows: https, unless it is a loopback address (http is fine there). */
+function withHttps(url: URL): string {
+  return isHttpsOrLocal(url.origin) ? url.origin : `https://${url.host}`;
 }
 
 /** https, or a loopback address: anything else would carry tokens or keys in clear text. */

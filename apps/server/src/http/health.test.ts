@@ -1,6 +1,7 @@
 import { migrateToLatest } from "@repo/db/migrate";
 import { openTestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { sql } from "kysely";
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createTestClerkInstance } from "../testing/clerk-session.ts";
 import { startTestServer } from "../testing/test-server.ts";
@@ -52,6 +53,28 @@ describe.each(testDatabaseKinds())("GET /healthz on an unmigrated database on %s
       const after = await fetch(`${server.url}/healthz`);
       expect(after.status).toBe(200);
       expect(await after.json()).toEqual({ status: "ok", database: "up", migrations: "applied" });
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+});
+
+describe("GET /healthz while it answers 503", () => {
+  it("logs the probe as a warning naming the reason, with no error and no stack", async () => {
+    const t = await openTestDatabase("pglite", { migrate: false });
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const server = await startTestServer({ db: t.db, clerk, logger });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+      const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; err?: unknown });
+      // pino's levels: 40 warn, 50 error.
+      expect(entries.map(({ level, msg }) => ({ level, msg }))).toEqual([
+        { level: 40, msg: expect.stringMatching(/^health check: unavailable, \d+ migration\(s\) not applied/) },
+        { level: 40, msg: "GET /healthz 503" },
+      ]);
+      expect(entries.every((entry) => entry.err === undefined)).toBe(true);
     } finally {
       await server.close();
       await t.close();

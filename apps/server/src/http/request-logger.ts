@@ -30,11 +30,27 @@ export function requestLogger(logger: Logger) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+    // A 503 is the server saying it is not ready (a /healthz probe while migrations are pending, the
+    // webhook route without its secret): expected, and logged by whatever decided it, so a warning.
+    customLogLevel: (_req, res, err) =>
+      err ? "error" : res.statusCode === 503 ? "warn" : res.statusCode >= 500 ? "error" : "info",
+    // One short line a person can read at a glance (development shows only this); never the query string.
+    customSuccessMessage: (req, res) => describeRequest(req, res),
+    customErrorMessage: (req, res) => describeRequest(req, res),
+    // For a status alone pino-http invents an Error ("failed with status code 503") whose stack points
+    // into pino-http: noise. A real failure is logged with its own stack where it is handled (app.ts).
+    customErrorObject: (_req, res, error, fields: Record<string, unknown>) =>
+      error.message === `failed with status code ${res.statusCode}` ? { ...fields, err: undefined } : fields,
     // Asked when the request starts (nobody verified yet) and again when it ends, after clerkAuthMiddleware.
     customProps: (_req, res) => {
       const { actor, userId } = authStateOf(res);
       return actor ? { actorId: actor.sub, userId } : {};
     },
   });
+}
+
+function describeRequest(req: IncomingMessage, res: ServerResponse): string {
+  // Express rewrites req.url inside routers; originalUrl is what was asked.
+  const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "";
+  return `${req.method} ${url.split("?")[0]} ${res.statusCode}`;
 }

@@ -1,4 +1,5 @@
 import type { Member } from "../api/trpc.ts";
+import { Avatar } from "../ui/Avatar.tsx";
 
 /** Clerk's role keys as people read them: `org:admin` is "Admin", a custom `org:billing_lead` "billing lead". */
 export function roleLabel(role: string): string {
@@ -20,7 +21,7 @@ export function MemberList({ members }: { members: Member[] | undefined }) {
         <ul className="members" aria-label="Members">
           {members.map((member) => (
             <li key={member.id} className="member">
-              {member.imageUrl ? <img className="avatar" src={member.imageUrl} alt="" width={36} height={36} /> : null}
+              <Avatar imageUrl={member.imageUrl} name={member.name ?? member.identifier ?? member.userId} size={36} />
               <div className="member-who">
                 <span className="member-name">{member.name ?? member.identifier ?? member.userId}</span>
                 {member.name && member.identifier ? <span className="muted">{member.identifier}</span> : null}

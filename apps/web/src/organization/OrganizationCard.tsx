@@ -1,12 +1,11 @@
 import type { Organization } from "../api/trpc.ts";
+import { Avatar } from "../ui/Avatar.tsx";
 
 /** The active organization as our database has it: Clerk's name, slug and logo, and the app's description. */
 export function OrganizationCard({ organization }: { organization: Organization }) {
   return (
     <section className="card profile" aria-labelledby="organization-heading">
-      {organization.imageUrl ? (
-        <img className="avatar" src={organization.imageUrl} alt="" width={64} height={64} />
-      ) : null}
+      <Avatar imageUrl={organization.imageUrl} name={organization.name} size={64} />
       <div>
         <h2 id="organization-heading">{organization.name}</h2>
         <dl>

@@ -1,4 +1,5 @@
 import type { Profile } from "../api/trpc.ts";
+import { Avatar } from "../ui/Avatar.tsx";
 import { clerkNameOf, shownNameOf } from "./profile-names.ts";
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -12,7 +13,7 @@ export function ProfileCard({ profile }: { profile: Profile }) {
   const name = clerkNameOf(profile) ?? "No name yet";
   return (
     <section className="card profile" aria-labelledby="profile-heading">
-      {profile.imageUrl ? <img className="avatar" src={profile.imageUrl} alt="" width={64} height={64} /> : null}
+      <Avatar imageUrl={profile.imageUrl} name={shownNameOf(profile) ?? name} size={64} />
       <div>
         <h2 id="profile-heading">{shownNameOf(profile) ?? name}</h2>
         <dl>

@@ -126,6 +126,36 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
     });
   });
 
+  it("when Clerk refuses the key, prints what Clerk said and records it on the run", async () => {
+    stub.failNext(1, 401, { code: "authentication_invalid" });
+    const result = await runBackfill(env);
+    expect(result.exitCode).toBe(1);
+    const said = "Clerk's Backend API answered 401: Stub Backend API: authentication_invalid";
+    expect(result.stderr).toBe(`clerk:backfill failed: ${said}\n`);
+    await database.use(async (db) => {
+      expect(await findLatestReconciliationRun(db)).toMatchObject({ status: "failed", error: said });
+    });
+  });
+
+  it("when Clerk cannot be reached, says so instead of an empty message", async () => {
+    const result = await runBackfill({ ...env, CLERK_API_URL: "http://127.0.0.1:9" });
+    expect(result.exitCode).toBe(1);
+    const said = "Clerk's Backend API could not be reached: fetch failed";
+    expect(result.stderr).toBe(`clerk:backfill failed: ${said}\n`);
+    await database.use(async (db) => {
+      expect(await findLatestReconciliationRun(db)).toMatchObject({ status: "failed", error: said });
+    });
+  });
+
+  it("takes an empty CLERK_SECRET_KEY, as copied from .env.example, as not set", async () => {
+    const result = await runBackfill({ ...env, CLERK_SECRET_KEY: "" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      "clerk:backfill failed: Invalid settings:\n" +
+        "- CLERK_SECRET_KEY is not set: copy it from the Clerk dashboard (API keys) into .env\n",
+    );
+  });
+
   it("refuses a misspelt option with the usage, before asking Clerk anything", async () => {
     const requestsBefore = stub.requests.length;
     const result = await runBackfill(env, ["--allow-mass-tombstones"]);

@@ -1,4 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
+import { describeClerkError } from "@repo/clerk/api-errors";
 
 /** Clerk's largest page. */
 export const CLERK_PAGE_SIZE = 500;
@@ -14,14 +15,18 @@ export class ClerkRateLimitedError extends Error {
 }
 
 /**
- * A Backend API call whose 429 becomes a ClerkRateLimitedError carrying Clerk's Retry-After, which both
- * the command line (it sleeps) and the Inngest function (RetryAfterError) wait out.
+ * A Backend API call whose failure says what Clerk said, and whose 429 becomes a ClerkRateLimitedError
+ * carrying Clerk's Retry-After, which both the command line (it sleeps) and the Inngest function
+ * (RetryAfterError) wait out.
  */
 export async function requestClerk<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (isClerkAPIResponseError(error) && error.status === 429) throw new ClerkRateLimitedError(error.retryAfter ?? 10);
+    if (!isClerkAPIResponseError(error)) throw error;
+    if (error.status === 429) throw new ClerkRateLimitedError(error.retryAfter ?? 10);
+    // The SDK's message is often empty; the command line prints it and the run's row records it.
+    error.message = describeClerkError(error);
     throw error;
   }
 }
