@@ -48,7 +48,7 @@ export type AppDeps = {
   /** Cron schedule of the Clerk reconciliation (default daily). */
   reconcileSchedule?: string | undefined;
   /** When a reconciliation stops instead of tombstoning (default: more than 10% and more than 10 users). */
-  reconcileTombstoneLimit?: { share: number; minUsers: number } | undefined;
+  reconcileTombstoneLimit?: { share: number; minCount: number } | undefined;
   /**
    * Send callers the message and stack of a failure inside the server. Development only: elsewhere they
    * get a generic message and the details go to the log. Default false.

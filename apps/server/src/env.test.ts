@@ -184,22 +184,41 @@ describe("readServerEnv", () => {
   });
 
   it("takes the reconciliation's tombstone limit, 10% and 10 users unless told otherwise", () => {
-    expect(readServerEnv({}).reconcileTombstoneLimit).toEqual({ share: 0.1, minUsers: 10 });
+    expect(readServerEnv({}).reconcileTombstoneLimit).toEqual({ share: 0.1, minCount: 10 });
     expect(
-      readServerEnv({ USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "0.5", USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: "100" })
+      readServerEnv({ RECONCILE_MAX_TOMBSTONE_SHARE: "0.5", RECONCILE_MAX_TOMBSTONE_MIN_COUNT: "100" })
         .reconcileTombstoneLimit,
-    ).toEqual({ share: 0.5, minUsers: 100 });
-    expect(problemsOf({ USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "10%" })).toEqual([
-      expect.stringMatching(/^USERS_RECONCILE_MAX_TOMBSTONE_SHARE must be a fraction from 0 to 1/),
+    ).toEqual({ share: 0.5, minCount: 100 });
+    expect(problemsOf({ RECONCILE_MAX_TOMBSTONE_SHARE: "10%" })).toEqual([
+      expect.stringMatching(/^RECONCILE_MAX_TOMBSTONE_SHARE must be a fraction from 0 to 1/),
     ]);
   });
 
   it("takes a reconciliation schedule, with or without a time zone, and rejects one that is not cron", () => {
-    expect(readServerEnv({ USERS_RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
+    expect(readServerEnv({ RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
       "TZ=Europe/Paris 0 3 * * *",
     );
-    expect(() => readServerEnv({ USERS_RECONCILE_CRON: "daily" })).toThrow(
-      /USERS_RECONCILE_CRON must be a five-field cron/,
+    expect(() => readServerEnv({ RECONCILE_CRON: "daily" })).toThrow(/RECONCILE_CRON must be a five-field cron/);
+  });
+
+  it("still reads the reconciliation's settings by their old users-only names, and says so in one line", () => {
+    const env = readServerEnv({
+      USERS_RECONCILE_CRON: "0 4 * * *",
+      USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "0.5",
+      USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: "100",
+    });
+    expect(env.reconcileSchedule).toBe("0 4 * * *");
+    expect(env.reconcileTombstoneLimit).toEqual({ share: 0.5, minCount: 100 });
+    expect(env.deprecation).toBe(
+      "Deprecated setting names (they cover users, organizations and memberships now): " +
+        "USERS_RECONCILE_CRON is now RECONCILE_CRON, USERS_RECONCILE_MAX_TOMBSTONE_SHARE is now " +
+        "RECONCILE_MAX_TOMBSTONE_SHARE, USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS is now " +
+        "RECONCILE_MAX_TOMBSTONE_MIN_COUNT. The old names still work; rename them.",
     );
+    expect(readServerEnv({ USERS_RECONCILE_CRON: "0 4 * * *", RECONCILE_CRON: "0 5 * * *" }).reconcileSchedule).toBe(
+      "0 5 * * *",
+    );
+    expect(readServerEnv({}).deprecation).toBeUndefined();
+    expect(() => readServerEnv({ USERS_RECONCILE_CRON: "daily" })).toThrow(/USERS_RECONCILE_CRON must be a five-field/);
   });
 });

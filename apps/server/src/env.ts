@@ -62,7 +62,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
   const parsed = parseSettings(serverEnvSchema, env, "Invalid server settings:");
   const isProduction = parsed.NODE_ENV === "production";
   const db: DbEnv = dbEnvFrom(parsed);
-  const { inngest, reconcile, devModeProblem } = inngestEnvFrom(parsed, { isProduction });
+  const { inngest, reconcile, deprecation, devModeProblem } = inngestEnvFrom(parsed, { isProduction });
   if (devModeProblem) throw new SettingsError("Invalid server settings:", [devModeProblem]);
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
@@ -88,6 +88,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: reconcile.schedule,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
+    deprecation,
   };
   if (isProduction)
     assertProductionReady(serverEnv, {

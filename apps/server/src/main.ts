@@ -25,6 +25,7 @@ try {
 async function main() {
   const env = readServerEnv(readSettingsSource({ environment: productionBuildDefaults(process.env) }));
   const logger = await createLogger({ level: env.logLevel, pretty: env.nodeEnv !== "production" });
+  if (env.deprecation) logger.warn(env.deprecation);
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig, { logger });
   // The embedded database is migrated on start so `pnpm dev` needs no extra step; Postgres deployments

@@ -23,8 +23,10 @@ export type ServerEnv = {
   webDistDir: string | undefined;
   reconcileSchedule: string | undefined;
   /**
-   * A reconciliation that would tombstone more than `share` of the live users and more than `minUsers`
+   * A reconciliation that would tombstone more than `share` of the live users and more than `minCount`
    * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.
    */
-  reconcileTombstoneLimit: { share: number; minUsers: number };
+  reconcileTombstoneLimit: { share: number; minCount: number };
+  /** Settings given by a deprecated name, in one line for the start-up log (undefined: none). */
+  deprecation: string | undefined;
 };

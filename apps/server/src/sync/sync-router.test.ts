@@ -1,5 +1,9 @@
+import {
+  findLatestReconciliationRun,
+  finishReconciliationRun,
+  startReconciliationRun,
+} from "@repo/db/reconciliation-runs";
 import { useTestDatabase } from "@repo/db/testing";
-import { findLatestReconciliationRun, finishReconciliationRun, startReconciliationRun } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";

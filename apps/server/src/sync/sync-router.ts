@@ -1,4 +1,8 @@
-import { findLatestReconciliationRun, type ReconciliationCounts, type ReconciliationRun } from "@repo/db/users";
+import {
+  findLatestReconciliationRun,
+  type ReconciliationCounts,
+  type ReconciliationRun,
+} from "@repo/db/reconciliation-runs";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 
 /** What every signed-in user may know about a reconciliation run: users' counts at the top level. */

@@ -9,7 +9,7 @@ import {
   createTombstoneClerkOrganizationFunction,
   createUpsertClerkOrganizationFunction,
 } from "../sync/organizations/organization-functions.ts";
-import { createReconcileUsersFunction } from "../sync/reconcile/reconcile-users.ts";
+import { createReconcileFunction } from "../sync/reconcile/reconcile-function.ts";
 import type { TombstoneLimit } from "../sync/reconcile/tombstone-limit.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "../sync/users/user-functions.ts";
 
@@ -35,7 +35,7 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
   ];
   if (!deps.clerk) return sync;
   const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };
-  return [...sync, createReconcileUsersFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
+  return [...sync, createReconcileFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
 }
 
-export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-users.ts";
+export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-function.ts";

@@ -8,8 +8,9 @@ import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
 import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { createDb, type Db } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
+import { findLatestReconciliationRun } from "@repo/db/reconciliation-runs";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
-import { findLatestReconciliationRun, upsertUsersFromClerk } from "@repo/db/users";
+import { upsertUsersFromClerk } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const packageRoot = fileURLToPath(new URL("../../..", import.meta.url));

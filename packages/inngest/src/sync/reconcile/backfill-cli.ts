@@ -6,8 +6,8 @@ import {
   findLatestReconciliationRun,
   type ReconciliationCounts,
   type ReconciliationRun,
-  type SkippedUser,
-} from "@repo/db/users";
+  type SkippedObject,
+} from "@repo/db/reconciliation-runs";
 import { readSettingsSource } from "@repo/settings/source";
 import { SingleBar } from "cli-progress";
 import { readBackfillEnv } from "../../env.ts";
@@ -85,7 +85,7 @@ async function main(options: { allowMassTombstone: boolean }) {
         : []),
     ].join("; ");
     if (!report.organizationsEnabled) console.log(ORGANIZATIONS_OFF);
-    if (report.skippedUsers.length > 0) console.log(describeSkipped(report.skippedUsers));
+    if (report.skipped.length > 0) console.log(describeSkipped(report.skipped));
     if (report.status === "stopped") {
       console.error(`${report.tombstoneCheck.stopReason}\nWritten before the stop: ${summary}.`);
       process.exitCode = 1;
@@ -102,7 +102,7 @@ function describeCounts(counts: ReconciliationCounts): string {
   );
 }
 
-function describeSkipped(skipped: readonly SkippedUser[]): string {
+function describeSkipped(skipped: readonly SkippedObject[]): string {
   const shown = skipped.slice(0, 10).map((user) => `  ${user.id}: ${user.reason}`);
   const more = skipped.length > shown.length ? [`  ... and ${skipped.length - shown.length} more`] : [];
   return [

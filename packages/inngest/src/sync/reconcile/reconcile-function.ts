@@ -1,16 +1,16 @@
 import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
-import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/users";
+import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
 import { cron, RetryAfterError } from "inngest";
 import type { InngestClient } from "../../client.ts";
 import { ClerkRateLimitedError } from "./clerk-requests.ts";
-import { usersReconcileRequested } from "./events.ts";
+import { reconcileRequested } from "./events.ts";
 import { driveReconciliation, type RunStep } from "./reconcile-driver.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
 export const DEFAULT_RECONCILE_CRON = "0 3 * * *";
 
-export type ReconcileUsersDeps = {
+export type ReconcileFunctionDeps = {
   db: Db;
   clerk: ClerkClient;
   /** Above this, a run stops before tombstoning anyone (DEFAULT_TOMBSTONE_LIMIT when not given). */
@@ -25,17 +25,19 @@ export type ReconcileUsersDeps = {
  * succeeded, and only as much as the tombstone limit allows unless the event says `allowMassTombstone`.
  * `singleton` skips a new run while one is going.
  */
-export function createReconcileUsersFunction(
+export function createReconcileFunction(
   inngest: InngestClient,
-  deps: ReconcileUsersDeps,
+  deps: ReconcileFunctionDeps,
   schedule = DEFAULT_RECONCILE_CRON,
 ) {
   const limit = parseTombstoneLimit(deps.tombstoneLimit ?? DEFAULT_TOMBSTONE_LIMIT);
   return inngest.createFunction(
     {
+      // The id (and the event's name) date from when only users were reconciled. Inngest keys runs,
+      // history and the singleton on them, so they stay.
       id: "reconcile-users",
-      name: "Reconcile the users table with Clerk",
-      triggers: [cron(schedule), usersReconcileRequested],
+      name: "Reconcile users, organizations and memberships with Clerk",
+      triggers: [cron(schedule), reconcileRequested],
       singleton: { mode: "skip" },
       retries: 10,
       // Runs once the retries are spent, and ends this run's row only: `event.data.run_id` is the failed
@@ -47,7 +49,7 @@ export function createReconcileUsersFunction(
       },
     },
     async ({ event, step, runId, logger }) => {
-      const isRequested = event.name === usersReconcileRequested.name;
+      const isRequested = event.name === reconcileRequested.name;
       const allowMassTombstone = isRequested && event.data.allowMassTombstone === true;
       const run = await step.run("start-run", async () => {
         const started = await startReconciliationRun(deps.db, isRequested ? "requested" : "cron", {

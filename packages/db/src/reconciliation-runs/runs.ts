@@ -1,8 +1,11 @@
-import { type Kysely, sql } from "kysely";
-import type { Database, ReconciliationRun, SkippedUser } from "../schema.ts";
-import { countLiveAndNotListed, findNotListedSince } from "../sync-listing.ts";
+import { sql } from "kysely";
+import type { ReconciliationRun, SkippedObject } from "../schema.ts";
+import type { Executor } from "../sync/types.ts";
 
-type Executor = Kysely<Database>;
+/**
+ * A reconciliation run's row in `reconciliation_runs`: its start (one at a time), its counts per kind of
+ * Clerk object, its end. The columns without a prefix (`listed` ... `tombstoned`) are the users'.
+ */
 
 export type ReconciliationCounts = {
   listed: number;
@@ -84,8 +87,8 @@ export async function startReconciliationRun(
   }
 }
 
-/** How many skipped users a run's row names; the count covers them all. */
-export const SKIPPED_USERS_NAMED = 100;
+/** How many skipped objects a run's row names; the count covers them all. */
+export const SKIPPED_OBJECTS_NAMED = 100;
 
 export async function finishReconciliationRun(
   db: Executor,
@@ -98,12 +101,12 @@ export async function finishReconciliationRun(
     membershipCounts?: ReconciliationCounts;
     error?: string;
     /** Users, organizations and memberships Clerk returned that could not be stored (their ids say which). */
-    skippedUsers?: readonly SkippedUser[];
+    skipped?: readonly SkippedObject[];
     /** What Clerk said of its organizations feature (left unknown when not given). */
     organizationsEnabled?: boolean;
   },
 ): Promise<void> {
-  const skipped = [...new Map((outcome.skippedUsers ?? []).map((user) => [user.id, user])).values()];
+  const skipped = [...new Map((outcome.skipped ?? []).map((user) => [user.id, user])).values()];
   await db
     .updateTable("reconciliation_runs")
     .set({
@@ -114,9 +117,9 @@ export async function finishReconciliationRun(
       organizations_enabled: outcome.organizationsEnabled ?? null,
       error: outcome.error ?? null,
       skipped: skipped.length,
-      // Escaped, because what made a user unstorable may be in its id too, and must not fail this write.
+      // Escaped, because what made an object unstorable may be in its id too, and must not fail this write.
       skipped_users: JSON.stringify(
-        skipped.slice(0, SKIPPED_USERS_NAMED).map(({ id, reason }) => ({ id: escaped(id), reason: escaped(reason) })),
+        skipped.slice(0, SKIPPED_OBJECTS_NAMED).map(({ id, reason }) => ({ id: escaped(id), reason: escaped(reason) })),
       ),
       finished_at: sql`now()`,
     })
@@ -142,45 +145,9 @@ export async function findLatestReconciliationRun(db: Executor): Promise<Reconci
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
 }
 
-/** Notes that these users were in Clerk's list during the run that started at `listedAt`. */
-export async function markUsersListed(db: Executor, ids: readonly string[], listedAt: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable("users").set({ last_listed_at: listedAt }).where("id", "in", ids).execute();
-}
-
-/**
- * Live users a complete listing that started at `runStartedAt` did not see. Only users Clerk created
- * before the run began count: one created during the run may have been added after the listing went
- * past its place, and its webhook will bring it anyway.
- */
-export async function findUsersNotListedSince(db: Executor, runStartedAt: Date, limit: number): Promise<string[]> {
-  return findNotListedSince(db, "users", runStartedAt, limit);
-}
-
-export type TombstoneCheck = { liveUsers: number; candidates: number };
-
-/**
- * Counts, before anyone is tombstoned, the live users and the candidates for a tombstone (the live
- * users findUsersNotListedSince would return), and records both on the run.
- */
-export async function checkTombstoneCandidates(
-  db: Executor,
-  runId: number,
-  runStartedAt: Date,
-): Promise<TombstoneCheck> {
-  const counts = await countLiveAndNotListed(db, "users", runStartedAt);
-  const check = { liveUsers: counts.live, candidates: counts.notListed };
-  await db
-    .updateTable("reconciliation_runs")
-    .set({ live_users: check.liveUsers, tombstone_candidates: check.candidates })
-    .where("id", "=", runId)
-    .execute();
-  return check;
-}
-
 /**
  * Records that the reconciliation of this Inngest run failed for good (its retries are exhausted). Only
- * that run's row: another run may be going meanwhile (`pnpm users:backfill`, or one that started after
+ * that run's row: another run may be going meanwhile (`pnpm clerk:backfill`, or one that started after
  * this one was taken for abandoned), and it is not this failure's to end.
  */
 export async function failInngestReconciliationRun(db: Executor, inngestRunId: string, error: string): Promise<void> {

@@ -1,0 +1,14 @@
+export type { ReconciliationRun, SkippedObject } from "../schema.ts";
+export {
+  addCounts,
+  emptyCounts,
+  failInngestReconciliationRun,
+  findLatestReconciliationRun,
+  finishReconciliationRun,
+  ReconciliationAlreadyRunningError,
+  type ReconciliationCounts,
+  type RunStartOptions,
+  SKIPPED_OBJECTS_NAMED,
+  startReconciliationRun,
+} from "./runs.ts";
+export { checkTombstoneCandidates, type TombstoneCheck } from "./tombstone-check.ts";
