@@ -38,6 +38,7 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     webOrigins: env.webOrigins,
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
     reconcileSchedule: env.reconcileSchedule,
+    reconcileIncrementalSchedule: env.reconcileIncrementalSchedule,
     reconcileTombstoneLimit: env.reconcileTombstoneLimit,
     exposeErrorDetails: env.nodeEnv === "development",
   });

@@ -47,6 +47,8 @@ export type AppDeps = {
   webDistDir?: string | undefined;
   /** Cron schedule of the Clerk reconciliation (default daily). */
   reconcileSchedule?: string | undefined;
+  /** Cron schedule of the incremental reconciliation (default every 5 minutes; null: on demand only). */
+  reconcileIncrementalSchedule?: string | null | undefined;
   /** When a reconciliation stops instead of tombstoning (default: more than 10% and more than 10 users). */
   reconcileTombstoneLimit?: { share: number; minCount: number } | undefined;
   /**
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
         db: deps.db,
         clerk: deps.clerkClient,
         reconcileSchedule: deps.reconcileSchedule,
+        reconcileIncrementalSchedule: deps.reconcileIncrementalSchedule,
         reconcileTombstoneLimit: deps.reconcileTombstoneLimit,
       }),
     }),

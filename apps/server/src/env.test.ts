@@ -201,6 +201,17 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ RECONCILE_CRON: "daily" })).toThrow(/RECONCILE_CRON must be a five-field cron/);
   });
 
+  it("takes the incremental reconciliation's schedule, or off", () => {
+    expect(readServerEnv({}).reconcileIncrementalSchedule).toBeUndefined();
+    expect(readServerEnv({ RECONCILE_INCREMENTAL_CRON: "*/15 * * * *" }).reconcileIncrementalSchedule).toBe(
+      "*/15 * * * *",
+    );
+    expect(readServerEnv({ RECONCILE_INCREMENTAL_CRON: "off" }).reconcileIncrementalSchedule).toBeNull();
+    expect(problemsOf({ RECONCILE_INCREMENTAL_CRON: "never" })).toEqual([
+      expect.stringMatching(/^RECONCILE_INCREMENTAL_CRON must be a five-field cron expression .* or off/),
+    ]);
+  });
+
   it("still reads the reconciliation's settings by their old users-only names, and says so in one line", () => {
     const env = readServerEnv({
       USERS_RECONCILE_CRON: "0 4 * * *",

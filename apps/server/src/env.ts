@@ -87,6 +87,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     },
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: reconcile.schedule,
+    reconcileIncrementalSchedule: reconcile.incrementalSchedule,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
     deprecation,
   };

@@ -22,6 +22,8 @@ export type ServerEnv = {
   inngest: InngestSettings;
   webDistDir: string | undefined;
   reconcileSchedule: string | undefined;
+  /** The incremental reconciliation's schedule: its default when undefined, off when null. */
+  reconcileIncrementalSchedule: string | null | undefined;
   /**
    * A reconciliation that would tombstone more than `share` of the live users and more than `minCount`
    * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.

@@ -79,7 +79,11 @@ export interface ReconciliationRunsTable {
    * off, so organizations and memberships were left as they were. Null: the run never got to ask.
    */
   organizations_enabled: boolean | null;
+  /** `full` lists everything and tombstones; `incremental` lists what changed since the last success. */
+  kind: ColumnType<ReconciliationKind, ReconciliationKind | undefined, ReconciliationKind>;
 }
+
+export type ReconciliationKind = "full" | "incremental";
 
 export interface OrganizationsTable {
   /** Clerk's organization id (`org_...`). */

@@ -14,6 +14,12 @@ const BODY_BYTES = `must be a whole number of bytes from 1024 to ${MAX_INNGEST_M
 const reconcileSettingsSchema = {
   RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION)),
   RECONCILE_MAX_TOMBSTONE_MIN_COUNT: numberSetting(z.number({ message: A_COUNT }).int(A_COUNT).nonnegative(A_COUNT)),
+  RECONCILE_INCREMENTAL_CRON: optionalSetting.pipe(
+    z
+      .string()
+      .regex(/^(off|(TZ=\S+\s+)?(\S+\s+){4}\S+)$/, "must be a five-field cron expression such as */5 * * * *, or off")
+      .optional(),
+  ),
   RECONCILE_CRON: optionalSetting.pipe(
     z
       .string()
@@ -100,6 +106,8 @@ export type InngestSettings = {
 export type ReconcileSettings = {
   /** Cron schedule of the daily reconciliation; the function's default when unset. */
   schedule: string | undefined;
+  /** Cron schedule of the incremental reconciliation; the function's default when unset, null when off. */
+  incrementalSchedule: string | null | undefined;
   /**
    * A reconciliation that would tombstone more than `share` of the live users (or organizations) and more
    * than `minCount` of them stops instead (most likely the wrong Clerk instance's key).
@@ -138,6 +146,7 @@ export function inngestEnvFrom(
     },
     reconcile: {
       schedule: parsed.RECONCILE_CRON ?? parsed.USERS_RECONCILE_CRON,
+      incrementalSchedule: parsed.RECONCILE_INCREMENTAL_CRON === "off" ? null : parsed.RECONCILE_INCREMENTAL_CRON,
       tombstoneLimit: {
         share:
           parsed.RECONCILE_MAX_TOMBSTONE_SHARE ??

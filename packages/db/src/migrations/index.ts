@@ -6,6 +6,7 @@ import * as recordReconciliationSafety from "./20261127T0900_record_reconciliati
 import * as createOrganizations from "./20261127T1200_create_organizations.ts";
 import * as countReconciledOrganizations from "./20261128T0900_count_reconciled_organizations.ts";
 import * as recordReconciliationOrganizationsEnabled from "./20261130T0900_record_reconciliation_organizations_enabled.ts";
+import * as recordReconciliationKind from "./20261207T0300_record_reconciliation_kind.ts";
 
 /**
  * Every migration, by name. Listed here rather than read from the folder at run time so the server
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "20261127T1200_create_organizations": createOrganizations,
   "20261128T0900_count_reconciled_organizations": countReconciledOrganizations,
   "20261130T0900_record_reconciliation_organizations_enabled": recordReconciliationOrganizationsEnabled,
+  "20261207T0300_record_reconciliation_kind": recordReconciliationKind,
 };

@@ -1,9 +1,11 @@
-export type { ReconciliationRun, SkippedObject } from "../schema.ts";
+export type { ReconciliationKind, ReconciliationRun, SkippedObject } from "../schema.ts";
 export {
   addCounts,
   emptyCounts,
   failInngestReconciliationRun,
+  findLastSuccessfulRunStart,
   findLatestReconciliationRun,
+  findRunningReconciliation,
   finishReconciliationRun,
   ReconciliationAlreadyRunningError,
   type ReconciliationCounts,

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { ReconciliationRun, SkippedObject } from "../schema.ts";
+import type { ReconciliationKind, ReconciliationRun, SkippedObject } from "../schema.ts";
 import type { Executor } from "../sync/types.ts";
 
 /**
@@ -39,35 +39,45 @@ export class ReconciliationAlreadyRunningError extends Error {
 
 /**
  * A run that has not finished after this long is taken to have crashed (its process died before it
- * could record the failure), so it no longer blocks new runs. Far longer than a listing of a million
- * users takes at Clerk's rate limits.
+ * could record the failure), so it no longer blocks new runs of its kind. For a full run, far longer
+ * than a listing of a million users takes at Clerk's rate limits; an incremental run reads what changed
+ * in minutes, so one that crashed must not hold back the next for hours.
  */
-const ABANDONED_AFTER = "6 hours";
+const ABANDONED_AFTER: Record<ReconciliationKind, string> = { full: "6 hours", incremental: "1 hour" };
 
 export type RunStartOptions = {
+  /** `full` unless said otherwise. */
+  kind?: ReconciliationKind;
   /** The Inngest run doing the work, so its failure handler can find this row (none for the command line). */
   inngestRunId?: string;
   /** Whoever started it allowed more tombstones than the usual share (recorded for the audit trail). */
   massTombstoneAllowed?: boolean;
 };
 
-/** Records the start of a run; refuses while another one is running (one at a time, by a unique index). */
+/**
+ * Records the start of a run; refuses while another run of its kind is running (one at a time per kind,
+ * by a unique index).
+ */
 export async function startReconciliationRun(
   db: Executor,
   trigger: string,
   options: RunStartOptions = {},
 ): Promise<ReconciliationRun> {
+  const kind = options.kind ?? "full";
+  const abandonedAfter = ABANDONED_AFTER[kind];
   await db
     .updateTable("reconciliation_runs")
-    .set({ status: "failed", finished_at: sql`now()`, error: `abandoned: did not finish within ${ABANDONED_AFTER}` })
+    .set({ status: "failed", finished_at: sql`now()`, error: `abandoned: did not finish within ${abandonedAfter}` })
     .where("status", "=", "running")
-    .where("started_at", "<", sql<Date>`now() - ${sql.lit(ABANDONED_AFTER)}::interval`)
+    .where("kind", "=", kind)
+    .where("started_at", "<", sql<Date>`now() - ${sql.lit(abandonedAfter)}::interval`)
     .execute();
   try {
     return await db
       .insertInto("reconciliation_runs")
       .values({
         status: "running",
+        kind,
         trigger,
         inngest_run_id: options.inngestRunId ?? null,
         mass_tombstone_allowed: options.massTombstoneAllowed ?? false,
@@ -76,15 +86,39 @@ export async function startReconciliationRun(
       .executeTakeFirstOrThrow();
   } catch (error) {
     if ((error as { code?: string }).code !== "23505") throw error;
-    const running = await db
-      .selectFrom("reconciliation_runs")
-      .select("started_at")
-      .where("status", "=", "running")
-      .executeTakeFirst();
+    const running = await findRunningReconciliation(db, kind);
     throw new ReconciliationAlreadyRunningError(
-      `A reconciliation is already running (started ${running?.started_at.toISOString() ?? "just now"})`,
+      `A${kind === "full" ? "" : "n incremental"} reconciliation is already running (started ${running?.started_at.toISOString() ?? "just now"})`,
     );
   }
+}
+
+/** The run of this kind that is going now, if any. */
+export async function findRunningReconciliation(
+  db: Executor,
+  kind: ReconciliationKind,
+): Promise<ReconciliationRun | undefined> {
+  return db
+    .selectFrom("reconciliation_runs")
+    .selectAll()
+    .where("status", "=", "running")
+    .where("kind", "=", kind)
+    .executeTakeFirst();
+}
+
+/**
+ * When the latest run that succeeded, of either kind, started: everything Clerk changed before then was
+ * written by it (or by a webhook), so an incremental run reads Clerk's changes from there on.
+ */
+export async function findLastSuccessfulRunStart(db: Executor): Promise<Date | undefined> {
+  const run = await db
+    .selectFrom("reconciliation_runs")
+    .select("started_at")
+    .where("status", "=", "succeeded")
+    .orderBy("started_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return run?.started_at;
 }
 
 /** How many skipped objects a run's row names; the count covers them all. */

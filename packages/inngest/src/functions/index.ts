@@ -10,6 +10,7 @@ import {
   createUpsertClerkOrganizationFunction,
 } from "../sync/organizations/organization-functions.ts";
 import { createReconcileFunction } from "../sync/reconcile/reconcile-function.ts";
+import { createIncrementalReconcileFunction } from "../sync/reconcile/reconcile-incremental-function.ts";
 import type { TombstoneLimit } from "../sync/reconcile/tombstone-limit.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "../sync/users/user-functions.ts";
 
@@ -19,6 +20,8 @@ export type FunctionDeps = {
   clerk?: ClerkClient | undefined;
   /** Cron schedule of the reconciliation (UTC); daily at 03:00 by default. */
   reconcileSchedule?: string | undefined;
+  /** Cron schedule of the incremental reconciliation (every 5 minutes by default); null: on demand only. */
+  reconcileIncrementalSchedule?: string | null | undefined;
   /** Above this, a reconciliation stops before tombstoning anyone; DEFAULT_TOMBSTONE_LIMIT by default. */
   reconcileTombstoneLimit?: TombstoneLimit | undefined;
 };
@@ -35,7 +38,11 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
   ];
   if (!deps.clerk) return sync;
   const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };
-  return [...sync, createReconcileFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
+  return [
+    ...sync,
+    createReconcileFunction(inngest, reconcileDeps, deps.reconcileSchedule),
+    createIncrementalReconcileFunction(inngest, reconcileDeps, deps.reconcileIncrementalSchedule),
+  ];
 }
 
 export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-function.ts";

@@ -127,6 +127,29 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
     });
   });
 
+  it("--incremental reads only what Clerk changed since the last successful run and tombstones nobody", async () => {
+    const changed = clerkUserJson({ id: "user_changedSinceTheLastRun" });
+    stub.users.set(changed.id, changed);
+    expect((await runBackfill(env)).exitCode).toBe(0);
+    stub.users.set(changed.id, { ...changed, first_name: "Grace", updated_at: Date.now() });
+    stub.requests.length = 0;
+
+    const result = await runBackfill(env, ["--incremental"]);
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(result.stdout).toMatch(
+      /Done in .*: users changed since .*: 0 created, 1 updated, 0 unchanged, 0 tombstoned/,
+    );
+    expect(stub.requests.filter((request) => request.startsWith("GET /v1/users?"))).toEqual([
+      expect.stringContaining("order_by=-updated_at"),
+    ]);
+    await database.use(async (db) => {
+      expect(await findLatestReconciliationRun(db)).toMatchObject({ kind: "incremental", status: "succeeded" });
+    });
+    const refused = await runBackfill(env, ["--incremental", "--allow-mass-tombstone"]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/--allow-mass-tombstone goes with a full run[\s\S]*Usage:/);
+  });
+
   it("refuses a misspelt option with the usage, before asking Clerk anything", async () => {
     const requestsBefore = stub.requests.length;
     const result = await runBackfill(env, ["--allow-mass-tombstones"]);

@@ -8,5 +8,10 @@ import { z } from "zod";
  * from when only users were reconciled; senders use it, so it stays.)
  */
 export const reconcileRequested = eventType("app/users.reconcile.requested", {
-  schema: z.object({ reason: z.string().optional(), allowMassTombstone: z.boolean().optional() }),
+  schema: z.object({
+    reason: z.string().optional(),
+    allowMassTombstone: z.boolean().optional(),
+    /** `incremental`: only the users changed since the last successful run, nothing tombstoned. */
+    mode: z.enum(["full", "incremental"]).optional(),
+  }),
 });

@@ -50,6 +50,8 @@ export function createReconcileFunction(
     },
     async ({ event, step, runId, logger }) => {
       const isRequested = event.name === reconcileRequested.name;
+      // The incremental function's (reconcile-incremental-function.ts): this one has nothing to do.
+      if (isRequested && event.data.mode === "incremental") return { status: "skipped", reason: "incremental request" };
       const allowMassTombstone = isRequested && event.data.allowMassTombstone === true;
       const run = await step.run("start-run", async () => {
         const started = await startReconciliationRun(deps.db, isRequested ? "requested" : "cron", {
@@ -59,10 +61,7 @@ export function createReconcileFunction(
         return { id: started.id, startedAt: started.started_at.toISOString() };
       });
       const runRef = { id: run.id, startedAt: new Date(run.startedAt) };
-      // Every unit returns plain JSON (see RunStep), so what step.run hands back is the unit's own value.
-      const unit: RunStep = <T>(name: string, work: () => Promise<T>) =>
-        step.run(name, () => retryAfterRateLimit(work)) as Promise<T>;
-      const outcome = await driveReconciliation(deps, runRef, unit, { limit, allowMassTombstone });
+      const outcome = await driveReconciliation(deps, runRef, inngestUnits(step), { limit, allowMassTombstone });
       const summary = {
         status: outcome.status,
         ...outcome.counts,
@@ -78,6 +77,14 @@ export function createReconcileFunction(
       return { ...summary, stopReason };
     },
   );
+}
+
+/**
+ * Units of work as Inngest steps, each retried on its own. Every unit returns plain JSON (see RunStep),
+ * so what step.run hands back is the unit's own value.
+ */
+export function inngestUnits(step: { run: (name: string, work: () => Promise<unknown>) => Promise<unknown> }): RunStep {
+  return <T>(name: string, work: () => Promise<T>) => step.run(name, () => retryAfterRateLimit(work)) as Promise<T>;
 }
 
 /** A 429 from Clerk becomes Inngest's RetryAfterError, so the step is retried when Clerk says, not sooner. */

@@ -1,4 +1,5 @@
 import {
+  emptyCounts,
   finishReconciliationRun,
   type ReconciliationCounts,
   type ReconciliationRun,
@@ -11,6 +12,11 @@ import {
   type ReconciliationTotals,
   type RunStep,
 } from "./reconcile-driver.ts";
+import {
+  driveIncrementalReconciliation,
+  type IncrementalOutcome,
+  startIncrementalRun,
+} from "./reconcile-incremental.ts";
 import type { ReconcileDeps } from "./reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
@@ -59,7 +65,7 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
     const message = error instanceof Error ? error.message : String(error);
     await finishReconciliationRun(deps.db, run.id, {
       status: "failed",
-      counts: totals?.counts ?? { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      counts: totals?.counts ?? emptyCounts(),
       ...(totals
         ? {
             organizationCounts: totals.organizationCounts,
@@ -75,8 +81,50 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
   return { run, ...outcome, seconds: (performance.now() - startedAt) / 1000 };
 }
 
+export type IncrementalReport = IncrementalOutcome & {
+  run: ReconciliationRun;
+  /** From when Clerk's changes were read (null: no run had succeeded, so every user was read). */
+  since: Date | null;
+  seconds: number;
+};
+
+export type IncrementalRunOptions = Pick<RunOptions, "trigger" | "sleep" | "maxRateLimitWaits">;
+
+/**
+ * An incremental reconciliation in this process (reconcile-incremental.ts): for `pnpm clerk:backfill
+ * --incremental` and the development server's pull. Returns undefined when it skipped, because a full
+ * run (or another incremental one) is going: not an error.
+ */
+export async function runIncrementalReconciliation(
+  deps: ReconcileDeps,
+  options: IncrementalRunOptions,
+): Promise<IncrementalReport | undefined> {
+  const startedAt = performance.now();
+  const started = await startIncrementalRun(deps.db, options.trigger);
+  if (!started) return undefined;
+  const step: RunStep = (_name, work) => waitOutRateLimits(work, options);
+  let totals: IncrementalOutcome | undefined;
+  try {
+    const outcome = await driveIncrementalReconciliation(deps, started, step, (latest) => {
+      totals = latest;
+    });
+    return { run: started.run, since: started.since, ...outcome, seconds: (performance.now() - startedAt) / 1000 };
+  } catch (error) {
+    await finishReconciliationRun(deps.db, started.id, {
+      status: "failed",
+      counts: totals?.counts ?? emptyCounts(),
+      skipped: totals?.skipped ?? [],
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
 /** Clerk's rate limits (1000 requests / 10 s in production, 100 in development): wait as long as Clerk asks. */
-async function waitOutRateLimits<T>(work: () => Promise<T>, options: RunOptions): Promise<T> {
+async function waitOutRateLimits<T>(
+  work: () => Promise<T>,
+  options: Pick<RunOptions, "sleep" | "maxRateLimitWaits">,
+): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let waits = 0; ; waits++) {
     try {
