@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { createInngestClient } from "@repo/inngest/client";
+import { clerkPaceFor } from "@repo/inngest/reconcile";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
@@ -39,6 +40,7 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
     reconcileSchedule: env.reconcileSchedule,
     reconcileIncrementalSchedule: env.reconcileIncrementalSchedule,
+    reconcileClerkPace: secretKey ? clerkPaceFor(secretKey, env.reconcilePaceOverrides) : undefined,
     reconcileTombstoneLimit: env.reconcileTombstoneLimit,
     exposeErrorDetails: env.nodeEnv === "development",
   });

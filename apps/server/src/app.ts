@@ -2,6 +2,7 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "@repo/inngest/client";
 import { createFunctions } from "@repo/inngest/functions";
+import type { ClerkPace } from "@repo/inngest/reconcile";
 import { createRefusedCallLog, DEFAULT_INNGEST_MAX_BODY_BYTES } from "@repo/inngest/serve";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -49,6 +50,8 @@ export type AppDeps = {
   reconcileSchedule?: string | undefined;
   /** Cron schedule of the incremental reconciliation (default every 5 minutes; null: on demand only). */
   reconcileIncrementalSchedule?: string | null | undefined;
+  /** How fast the reconciliations may ask Clerk (clerkPaceFor); unpaced when not given. */
+  reconcileClerkPace?: ClerkPace | undefined;
   /** When a reconciliation stops instead of tombstoning (default: more than 10% and more than 10 users). */
   reconcileTombstoneLimit?: { share: number; minCount: number } | undefined;
   /**
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
         clerk: deps.clerkClient,
         reconcileSchedule: deps.reconcileSchedule,
         reconcileIncrementalSchedule: deps.reconcileIncrementalSchedule,
+        reconcileClerkPace: deps.reconcileClerkPace,
         reconcileTombstoneLimit: deps.reconcileTombstoneLimit,
       }),
     }),

@@ -201,6 +201,17 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ RECONCILE_CRON: "daily" })).toThrow(/RECONCILE_CRON must be a five-field cron/);
   });
 
+  it("takes the reconciliation's pace from the settings, where given (the key's kind decides the rest)", () => {
+    expect(readServerEnv({}).reconcilePaceOverrides).toEqual({ requests: undefined, windowMs: undefined });
+    expect(
+      readServerEnv({ RECONCILE_CLERK_REQUEST_LIMIT: "50", RECONCILE_CLERK_REQUEST_WINDOW_MS: "2000" })
+        .reconcilePaceOverrides,
+    ).toEqual({ requests: 50, windowMs: 2000 });
+    expect(problemsOf({ RECONCILE_CLERK_REQUEST_LIMIT: "0" })).toEqual([
+      expect.stringMatching(/^RECONCILE_CLERK_REQUEST_LIMIT must be a whole number of requests, at least 1/),
+    ]);
+  });
+
   it("takes the incremental reconciliation's schedule, or off", () => {
     expect(readServerEnv({}).reconcileIncrementalSchedule).toBeUndefined();
     expect(readServerEnv({ RECONCILE_INCREMENTAL_CRON: "*/15 * * * *" }).reconcileIncrementalSchedule).toBe(

@@ -88,6 +88,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: reconcile.schedule,
     reconcileIncrementalSchedule: reconcile.incrementalSchedule,
+    reconcilePaceOverrides: reconcile.paceOverrides,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
     deprecation,
   };

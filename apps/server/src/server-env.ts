@@ -1,5 +1,5 @@
 import type { PostgresTimeouts } from "@repo/db/env";
-import type { InngestSettings } from "@repo/inngest/env";
+import type { ClerkPaceOverrides, InngestSettings } from "@repo/inngest/env";
 
 /** The server's settings as env.ts validated and composed them: what the rest of the server is given. */
 export type ServerEnv = {
@@ -24,6 +24,8 @@ export type ServerEnv = {
   reconcileSchedule: string | undefined;
   /** The incremental reconciliation's schedule: its default when undefined, off when null. */
   reconcileIncrementalSchedule: string | null | undefined;
+  /** How fast the reconciliation asks Clerk, where the settings say (the key's kind decides the rest). */
+  reconcilePaceOverrides: ClerkPaceOverrides;
   /**
    * A reconciliation that would tombstone more than `share` of the live users and more than `minCount`
    * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.

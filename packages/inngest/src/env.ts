@@ -11,7 +11,29 @@ const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live
 const A_COUNT = "must be a whole number (of users, or of organizations)";
 const BODY_BYTES = `must be a whole number of bytes from 1024 to ${MAX_INNGEST_MAX_BODY_BYTES}, such as ${DEFAULT_INNGEST_MAX_BODY_BYTES} (4 MiB)`;
 
+const A_REQUEST_COUNT = "must be a whole number of requests, at least 1";
+const A_WINDOW = "must be a whole number of milliseconds, at least 1";
+
+/** Overrides of the reconciliation's pace (clerkPaceFor): both programs that reconcile read them. */
+const clerkPaceSettingsSchema = {
+  RECONCILE_CLERK_REQUEST_LIMIT: numberSetting(
+    z.number({ message: A_REQUEST_COUNT }).int(A_REQUEST_COUNT).min(1, A_REQUEST_COUNT),
+  ),
+  RECONCILE_CLERK_REQUEST_WINDOW_MS: numberSetting(z.number({ message: A_WINDOW }).int(A_WINDOW).min(1, A_WINDOW)),
+};
+
+/** The pace the settings ask for; what they leave unset follows the key's kind (clerkPaceFor). */
+export type ClerkPaceOverrides = { requests: number | undefined; windowMs: number | undefined };
+
+function clerkPaceOverridesFrom(parsed: {
+  RECONCILE_CLERK_REQUEST_LIMIT?: number | undefined;
+  RECONCILE_CLERK_REQUEST_WINDOW_MS?: number | undefined;
+}): ClerkPaceOverrides {
+  return { requests: parsed.RECONCILE_CLERK_REQUEST_LIMIT, windowMs: parsed.RECONCILE_CLERK_REQUEST_WINDOW_MS };
+}
+
 const reconcileSettingsSchema = {
+  ...clerkPaceSettingsSchema,
   RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION)),
   RECONCILE_MAX_TOMBSTONE_MIN_COUNT: numberSetting(z.number({ message: A_COUNT }).int(A_COUNT).nonnegative(A_COUNT)),
   RECONCILE_INCREMENTAL_CRON: optionalSetting.pipe(
@@ -108,6 +130,8 @@ export type ReconcileSettings = {
   schedule: string | undefined;
   /** Cron schedule of the incremental reconciliation; the function's default when unset, null when off. */
   incrementalSchedule: string | null | undefined;
+  /** How fast to ask Clerk, where the settings say; the rest follows the secret key's kind. */
+  paceOverrides: ClerkPaceOverrides;
   /**
    * A reconciliation that would tombstone more than `share` of the live users (or organizations) and more
    * than `minCount` of them stops instead (most likely the wrong Clerk instance's key).
@@ -147,6 +171,7 @@ export function inngestEnvFrom(
     reconcile: {
       schedule: parsed.RECONCILE_CRON ?? parsed.USERS_RECONCILE_CRON,
       incrementalSchedule: parsed.RECONCILE_INCREMENTAL_CRON === "off" ? null : parsed.RECONCILE_INCREMENTAL_CRON,
+      paceOverrides: clerkPaceOverridesFrom(parsed),
       tombstoneLimit: {
         share:
           parsed.RECONCILE_MAX_TOMBSTONE_SHARE ??
@@ -195,12 +220,22 @@ function readInngestDevMode(value: string | undefined): {
 const backfillEnvSchema = dbEnvSchema.extend({
   CLERK_SECRET_KEY: requiredClerkSecretKeySetting,
   CLERK_API_URL: clerkApiUrlSetting,
+  ...clerkPaceSettingsSchema,
 });
 
-export type BackfillEnv = DbEnv & { clerkSecretKey: string; clerkApiUrl: string | undefined };
+export type BackfillEnv = DbEnv & {
+  clerkSecretKey: string;
+  clerkApiUrl: string | undefined;
+  paceOverrides: ClerkPaceOverrides;
+};
 
 /** Settings of `pnpm clerk:backfill`, validated where they enter; values are never echoed. */
 export function readBackfillEnv(env: NodeJS.ProcessEnv): BackfillEnv {
   const parsed = parseSettings(backfillEnvSchema, env, "Invalid settings:");
-  return { ...dbEnvFrom(parsed), clerkSecretKey: parsed.CLERK_SECRET_KEY, clerkApiUrl: parsed.CLERK_API_URL };
+  return {
+    ...dbEnvFrom(parsed),
+    clerkSecretKey: parsed.CLERK_SECRET_KEY,
+    clerkApiUrl: parsed.CLERK_API_URL,
+    paceOverrides: clerkPaceOverridesFrom(parsed),
+  };
 }

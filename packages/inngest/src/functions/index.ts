@@ -9,6 +9,7 @@ import {
   createTombstoneClerkOrganizationFunction,
   createUpsertClerkOrganizationFunction,
 } from "../sync/organizations/organization-functions.ts";
+import { type ClerkPace, createClerkPacer } from "../sync/reconcile/clerk-requests.ts";
 import { createReconcileFunction } from "../sync/reconcile/reconcile-function.ts";
 import { createIncrementalReconcileFunction } from "../sync/reconcile/reconcile-incremental-function.ts";
 import type { TombstoneLimit } from "../sync/reconcile/tombstone-limit.ts";
@@ -22,6 +23,8 @@ export type FunctionDeps = {
   reconcileSchedule?: string | undefined;
   /** Cron schedule of the incremental reconciliation (every 5 minutes by default); null: on demand only. */
   reconcileIncrementalSchedule?: string | null | undefined;
+  /** How fast the reconciliations may ask Clerk (clerkPaceFor); unpaced when not given. */
+  reconcileClerkPace?: ClerkPace | undefined;
   /** Above this, a reconciliation stops before tombstoning anyone; DEFAULT_TOMBSTONE_LIMIT by default. */
   reconcileTombstoneLimit?: TombstoneLimit | undefined;
 };
@@ -37,7 +40,13 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
     createTombstoneClerkMembershipFunction(inngest, deps),
   ];
   if (!deps.clerk) return sync;
-  const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };
+  const reconcileDeps = {
+    db: deps.db,
+    clerk: deps.clerk,
+    // One pacer for both functions: they ask the same Clerk instance, whose limit they share.
+    pace: deps.reconcileClerkPace && createClerkPacer(deps.reconcileClerkPace),
+    tombstoneLimit: deps.reconcileTombstoneLimit,
+  };
   return [
     ...sync,
     createReconcileFunction(inngest, reconcileDeps, deps.reconcileSchedule),

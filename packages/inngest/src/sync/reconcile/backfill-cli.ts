@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { type ClerkClient, createClerkClient } from "@clerk/backend";
-import { createDb, type Db, dbConfigFromEnv, describeDb } from "@repo/db/client";
+import { createClerkClient } from "@clerk/backend";
+import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
 import {
   findLatestReconciliationRun,
@@ -11,6 +11,8 @@ import {
 import { readSettingsSource } from "@repo/settings/source";
 import { SingleBar } from "cli-progress";
 import { readBackfillEnv } from "../../env.ts";
+import { clerkPaceFor, createClerkPacer } from "./clerk-requests.ts";
+import type { ReconcileDeps } from "./reconcile-steps.ts";
 import { runIncrementalReconciliation, runReconciliation } from "./run-reconciliation.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, describeTombstoneLimit } from "./tombstone-limit.ts";
 
@@ -52,10 +54,7 @@ try {
   else if (values.incremental && values["allow-mass-tombstone"])
     throw new UsageError("--allow-mass-tombstone goes with a full run: an incremental one tombstones nothing");
   else if (values.incremental) await withDatabaseAndClerk(runIncremental);
-  else
-    await withDatabaseAndClerk((db, clerk) =>
-      runFull(db, clerk, { allowMassTombstone: values["allow-mass-tombstone"] }),
-    );
+  else await withDatabaseAndClerk((deps) => runFull(deps, { allowMassTombstone: values["allow-mass-tombstone"] }));
 } catch (error) {
   const isUsageError =
     error instanceof UsageError || ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ?? false);
@@ -64,7 +63,7 @@ try {
   process.exitCode = 1;
 }
 
-async function withDatabaseAndClerk(work: (db: Db, clerk: ClerkClient) => Promise<void>) {
+async function withDatabaseAndClerk(work: (deps: ReconcileDeps) => Promise<void>) {
   const env = readBackfillEnv(readSettingsSource());
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig);
@@ -73,14 +72,18 @@ async function withDatabaseAndClerk(work: (db: Db, clerk: ClerkClient) => Promis
     const previous = await findLatestReconciliationRun(db);
     console.log(`Database: ${describeDb(dbConfig)}`);
     console.log(`Last reconciliation: ${previous ? describeRun(previous) : "never"}`);
-    await work(db, createClerkClient({ secretKey: env.clerkSecretKey, apiUrl: env.clerkApiUrl }));
+    await work({
+      db,
+      clerk: createClerkClient({ secretKey: env.clerkSecretKey, apiUrl: env.clerkApiUrl }),
+      pace: createClerkPacer(clerkPaceFor(env.clerkSecretKey, env.paceOverrides)),
+    });
   } finally {
     await db.destroy();
   }
 }
 
-async function runIncremental(db: Db, clerk: ClerkClient) {
-  const report = await runIncrementalReconciliation({ db, clerk }, { trigger: "command" });
+async function runIncremental(deps: ReconcileDeps) {
+  const report = await runIncrementalReconciliation(deps, { trigger: "command" });
   if (!report) {
     console.log("Skipped: a reconciliation is already running (it reads Clerk's changes too).");
     return;
@@ -90,24 +93,21 @@ async function runIncremental(db: Db, clerk: ClerkClient) {
   console.log(`Done in ${report.seconds.toFixed(1)} s: users changed ${since}: ${describeCounts(report.counts)}.`);
 }
 
-async function runFull(db: Db, clerk: ClerkClient, options: { allowMassTombstone: boolean }) {
+async function runFull(deps: ReconcileDeps, options: { allowMassTombstone: boolean }) {
   const bar = process.stdout.isTTY
     ? new SingleBar({
         format: "Listing Clerk users {bar} {value}/{total} listed | {created} new | {updated} updated",
       })
     : undefined;
   bar?.start(0, 0, { created: 0, updated: 0 });
-  const report = await runReconciliation(
-    { db, clerk },
-    {
-      trigger: "command",
-      allowMassTombstone: options.allowMassTombstone,
-      onProgress: (counts, totalInClerk) => {
-        bar?.setTotal(Math.max(totalInClerk, counts.listed));
-        bar?.update(counts.listed, counts);
-      },
+  const report = await runReconciliation(deps, {
+    trigger: "command",
+    allowMassTombstone: options.allowMassTombstone,
+    onProgress: (counts, totalInClerk) => {
+      bar?.setTotal(Math.max(totalInClerk, counts.listed));
+      bar?.update(counts.listed, counts);
     },
-  ).finally(() => bar?.stop());
+  }).finally(() => bar?.stop());
   const summary = [
     `users ${describeCounts(report.counts)}`,
     ...(report.organizationsEnabled

@@ -1,18 +1,15 @@
-import type { ClerkClient } from "@clerk/backend";
-import type { Db } from "@repo/db/client";
 import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
 import { cron, RetryAfterError } from "inngest";
 import type { InngestClient } from "../../client.ts";
 import { ClerkRateLimitedError } from "./clerk-requests.ts";
 import { reconcileRequested } from "./events.ts";
 import { driveReconciliation, type RunStep } from "./reconcile-driver.ts";
+import type { ReconcileDeps } from "./reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
 export const DEFAULT_RECONCILE_CRON = "0 3 * * *";
 
-export type ReconcileFunctionDeps = {
-  db: Db;
-  clerk: ClerkClient;
+export type ReconcileFunctionDeps = ReconcileDeps & {
   /** Above this, a run stops before tombstoning anyone (DEFAULT_TOMBSTONE_LIMIT when not given). */
   tombstoneLimit?: TombstoneLimit | undefined;
 };

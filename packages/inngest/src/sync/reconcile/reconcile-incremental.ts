@@ -1,4 +1,3 @@
-import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import {
   addCounts,
@@ -14,7 +13,7 @@ import {
   startReconciliationRun,
 } from "@repo/db/reconciliation-runs";
 import { parseListing } from "./clerk-listing.ts";
-import { requestClerk } from "./clerk-requests.ts";
+import { type ClerkApi, requestClerk, USER_LIST_COST } from "./clerk-requests.ts";
 import type { RunStep } from "./reconcile-driver.ts";
 import { listedPageResult, type PageResult, type ReconcileDeps, type RunRef, writeListed } from "./reconcile-steps.ts";
 import { USERS } from "./reconciled-kinds.ts";
@@ -43,8 +42,12 @@ export const INCREMENTAL_OVERLAP_MS = 60_000;
 export const INCREMENTAL_PAGE_SIZE = 100;
 
 /** One page of Clerk's users, the most recently changed first. */
-function listUsersByLastChange(clerk: ClerkClient, offset: number) {
-  return requestClerk(() => clerk.users.getUserList({ limit: INCREMENTAL_PAGE_SIZE, offset, orderBy: "-updated_at" }));
+function listUsersByLastChange(api: ClerkApi, offset: number) {
+  return requestClerk(
+    api,
+    (clerk) => clerk.users.getUserList({ limit: INCREMENTAL_PAGE_SIZE, offset, orderBy: "-updated_at" }),
+    USER_LIST_COST,
+  );
 }
 
 /** Clerk's `updated_at` of a user as listed (milliseconds), or undefined when it has none to read. */
@@ -65,7 +68,7 @@ export async function reconcileChangedUsersPage(
   since: Date | null,
   runStartedAt: Date,
 ): Promise<PageResult> {
-  const page = await listUsersByLastChange(deps.clerk, offset);
+  const page = await listUsersByLastChange(deps, offset);
   const changed =
     since === null ? page.data : page.data.filter((user) => !((updatedAtOf(user.raw) ?? Infinity) < since.getTime()));
   const listing = parseListing({ data: changed, totalCount: page.totalCount }, USERS);

@@ -76,7 +76,7 @@ export async function reconcileMembershipPages(
     if (organizationId === undefined) return { listed, ...counts, skipped, isLastPage: true, next: null };
     let page: ClerkListing<ClerkMembershipJson> | undefined;
     try {
-      page = parseListing(await listClerkMemberships(deps.clerk, organizationId, at.offset), MEMBERSHIPS);
+      page = parseListing(await listClerkMemberships(deps, organizationId, at.offset), MEMBERSHIPS);
     } catch (error) {
       // Deleted in Clerk since the organizations were listed: its memberships are left as they are (its
       // own webhook, or the next run, tombstones it with them), never tombstoned on this absence.
@@ -127,7 +127,7 @@ export async function tombstoneUnlistedMembershipsBatch(
     try {
       stillInClerk = parseListing(
         await findClerkMembershipsOfUsers(
-          deps.clerk,
+          deps,
           organizationId,
           ofOrganization.map((m) => m.user_id),
         ),

@@ -1,4 +1,3 @@
-import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import {
   checkTombstoneCandidates,
@@ -8,7 +7,7 @@ import {
 } from "@repo/db/reconciliation-runs";
 import { findNotListedSince, markListed } from "@repo/db/sync";
 import { type ClerkListing, parseListing } from "./clerk-listing.ts";
-import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE } from "./clerk-requests.ts";
+import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, type ClerkApi } from "./clerk-requests.ts";
 import type { ReconciledKind, TopLevelKind } from "./reconciled-kinds.ts";
 import {
   describeTombstoneStop,
@@ -23,7 +22,7 @@ import {
  * is safe to repeat: the writes go through the same upserts as the webhooks, so a retried page, or an
  * object a webhook updated meanwhile, is never rolled back.
  */
-export type ReconcileDeps = { db: Db; clerk: ClerkClient };
+export type ReconcileDeps = ClerkApi & { db: Db };
 
 /** The run a step works for: its row, and when it started (what "listed during this run" means). */
 export type RunRef = { id: number; startedAt: Date };
@@ -44,7 +43,7 @@ export async function reconcileListPage<T extends { id: string }>(
   offset: number,
   runStartedAt: Date,
 ): Promise<PageResult> {
-  const page = parseListing(await kind.listPage(deps.clerk, offset), kind);
+  const page = parseListing(await kind.listPage(deps, offset), kind);
   const written = await writeListed(deps.db, kind, page, runStartedAt);
   return listedPageResult(page, written, page.returned < CLERK_PAGE_SIZE);
 }
@@ -176,7 +175,7 @@ export async function tombstoneUnlistedBatch<T extends { id: string }>(
   const candidates = await findNotListedSince(deps.db, kind.table, runStartedAt, CLERK_ID_FILTER_LIMIT);
   if (candidates.length === 0)
     return { counts: { created: 0, updated: 0, unchanged: 0, tombstoned: 0 }, skipped: [], hasMore: false };
-  const stillInClerk = parseListing(await kind.findById(deps.clerk, candidates), kind);
+  const stillInClerk = parseListing(await kind.findById(deps, candidates), kind);
   const written = await writeListed(deps.db, kind, stillInClerk, runStartedAt);
   const present = new Set(stillInClerk.ids);
   const tombstoned = await kind.markDeleted(

@@ -1,4 +1,3 @@
-import type { ClerkClient } from "@clerk/backend";
 import { clerkMembershipId, clerkOrganizationId, clerkUserId } from "@repo/clerk/ids";
 import { type ClerkMembershipJson, membershipSyncRowFromClerk, parseClerkMembership } from "@repo/clerk/memberships";
 import {
@@ -12,7 +11,13 @@ import { markOrganizationsDeleted, upsertOrganizationsFromClerk } from "@repo/db
 import type { Executor, IdOrderedTable, ListedTable, UpsertOutcome } from "@repo/db/sync";
 import { markUsersDeleted, upsertUsersFromClerk } from "@repo/db/users";
 import type { ClerkObjectReader, ClerkPage } from "./clerk-listing.ts";
-import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, requestClerk } from "./clerk-requests.ts";
+import {
+  CLERK_ID_FILTER_LIMIT,
+  CLERK_PAGE_SIZE,
+  type ClerkApi,
+  requestClerk,
+  USER_LIST_COST,
+} from "./clerk-requests.ts";
 
 /**
  * What the reconciliation needs to know of each kind of Clerk object, so one listing, writing and
@@ -31,9 +36,9 @@ export type ReconciledKind<T extends { id: string }> = ClerkObjectReader<T> & {
 export type TopLevelKind<T extends { id: string }> = ReconciledKind<T> & {
   table: IdOrderedTable;
   /** One page of Clerk's list, oldest first. */
-  listPage: (clerk: ClerkClient, offset: number) => Promise<ClerkPage>;
+  listPage: (api: ClerkApi, offset: number) => Promise<ClerkPage>;
   /** Those of `ids` (up to CLERK_ID_FILTER_LIMIT) that exist in Clerk. */
-  findById: (clerk: ClerkClient, ids: readonly string[]) => Promise<ClerkPage>;
+  findById: (api: ClerkApi, ids: readonly string[]) => Promise<ClerkPage>;
   /** Tombstones these rows; returns the ids that were not tombstoned already. */
   markDeleted: (db: Executor, ids: readonly string[]) => Promise<string[]>;
   /**
@@ -52,10 +57,18 @@ export const USERS: TopLevelKind<ClerkUserJson> = {
   parse: parseClerkUser,
   idShape: clerkUserId,
   upsert: (db, users) => upsertUsersFromClerk(db, users.map(userSyncRowFromClerk)),
-  listPage: (clerk, offset) =>
-    requestClerk(() => clerk.users.getUserList({ limit: CLERK_PAGE_SIZE, offset, orderBy: "+created_at" })),
-  findById: (clerk, ids) =>
-    requestClerk(() => clerk.users.getUserList({ userId: [...ids], limit: CLERK_ID_FILTER_LIMIT })),
+  listPage: (api, offset) =>
+    requestClerk(
+      api,
+      (clerk) => clerk.users.getUserList({ limit: CLERK_PAGE_SIZE, offset, orderBy: "+created_at" }),
+      USER_LIST_COST,
+    ),
+  findById: (api, ids) =>
+    requestClerk(
+      api,
+      (clerk) => clerk.users.getUserList({ userId: [...ids], limit: CLERK_ID_FILTER_LIMIT }),
+      USER_LIST_COST,
+    ),
   markDeleted: markUsersDeleted,
   steps: { listPage: "reconcile-page", tombstoneBatch: "tombstone-unlisted" },
 };
@@ -66,12 +79,12 @@ export const ORGANIZATIONS: TopLevelKind<ClerkOrganizationJson> = {
   parse: parseClerkOrganization,
   idShape: clerkOrganizationId,
   upsert: (db, organizations) => upsertOrganizationsFromClerk(db, organizations.map(organizationSyncRowFromClerk)),
-  listPage: (clerk, offset) =>
-    requestClerk(() =>
+  listPage: (api, offset) =>
+    requestClerk(api, (clerk) =>
       clerk.organizations.getOrganizationList({ limit: CLERK_PAGE_SIZE, offset, orderBy: "+created_at" }),
     ),
-  findById: (clerk, ids) =>
-    requestClerk(() =>
+  findById: (api, ids) =>
+    requestClerk(api, (clerk) =>
       clerk.organizations.getOrganizationList({ organizationId: [...ids], limit: CLERK_ID_FILTER_LIMIT }),
     ),
   markDeleted: markOrganizationsDeleted,
@@ -91,8 +104,8 @@ export const MEMBERSHIPS: ReconciledKind<ClerkMembershipJson> = {
 };
 
 /** One page of an organization's memberships, oldest first (a 404 means the organization is gone). */
-export function listClerkMemberships(clerk: ClerkClient, organizationId: string, offset: number) {
-  return requestClerk(() =>
+export function listClerkMemberships(api: ClerkApi, organizationId: string, offset: number) {
+  return requestClerk(api, (clerk) =>
     clerk.organizations.getOrganizationMembershipList({
       organizationId,
       limit: CLERK_PAGE_SIZE,
@@ -103,8 +116,8 @@ export function listClerkMemberships(clerk: ClerkClient, organizationId: string,
 }
 
 /** The organization's memberships of these users (up to CLERK_ID_FILTER_LIMIT users a call). */
-export function findClerkMembershipsOfUsers(clerk: ClerkClient, organizationId: string, userIds: readonly string[]) {
-  return requestClerk(() =>
+export function findClerkMembershipsOfUsers(api: ClerkApi, organizationId: string, userIds: readonly string[]) {
+  return requestClerk(api, (clerk) =>
     clerk.organizations.getOrganizationMembershipList({
       organizationId,
       userId: [...userIds],
