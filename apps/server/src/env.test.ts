@@ -212,6 +212,25 @@ describe("readServerEnv", () => {
     ]);
   });
 
+  it("pulls from Clerk in development unless Inngest dev mode is on or it is turned off, and never in production", () => {
+    expect(readServerEnv({}).clerkPull).toEqual({
+      isOn: true,
+      requested: false,
+      incrementalMs: 10_000,
+      fullMs: 300_000,
+    });
+    expect(readServerEnv({ INNGEST_DEV: "1" }).clerkPull.isOn).toBe(false);
+    expect(readServerEnv({ RECONCILE_PULL: "off" }).clerkPull.isOn).toBe(false);
+    expect(
+      readServerEnv({ RECONCILE_PULL_INCREMENTAL_MS: "2000", RECONCILE_PULL_FULL_MS: "60000" }).clerkPull,
+    ).toMatchObject({ incrementalMs: 2000, fullMs: 60_000 });
+    expect(readServerEnv(production).clerkPull.isOn).toBe(false);
+    expect(problemsOf({ ...production, RECONCILE_PULL: "on" })).toEqual([
+      expect.stringMatching(/^RECONCILE_PULL=on: the server's own pull from Clerk is for development/),
+    ]);
+    expect(problemsOf({ RECONCILE_PULL: "yes" })).toEqual([expect.stringMatching(/^RECONCILE_PULL must be on or off/)]);
+  });
+
   it("takes the incremental reconciliation's schedule, or off", () => {
     expect(readServerEnv({}).reconcileIncrementalSchedule).toBeUndefined();
     expect(readServerEnv({ RECONCILE_INCREMENTAL_CRON: "*/15 * * * *" }).reconcileIncrementalSchedule).toBe(

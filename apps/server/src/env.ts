@@ -89,6 +89,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     reconcileSchedule: reconcile.schedule,
     reconcileIncrementalSchedule: reconcile.incrementalSchedule,
     reconcilePaceOverrides: reconcile.paceOverrides,
+    clerkPull: reconcile.pull,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
     deprecation,
   };

@@ -1,5 +1,5 @@
 import type { PostgresTimeouts } from "@repo/db/env";
-import type { ClerkPaceOverrides, InngestSettings } from "@repo/inngest/env";
+import type { ClerkPaceOverrides, InngestSettings, ReconcileSettings } from "@repo/inngest/env";
 
 /** The server's settings as env.ts validated and composed them: what the rest of the server is given. */
 export type ServerEnv = {
@@ -26,6 +26,8 @@ export type ServerEnv = {
   reconcileIncrementalSchedule: string | null | undefined;
   /** How fast the reconciliation asks Clerk, where the settings say (the key's kind decides the rest). */
   reconcilePaceOverrides: ClerkPaceOverrides;
+  /** The development server's own pull from Clerk (sync/clerk-pull.ts): whether it runs, and how often. */
+  clerkPull: ReconcileSettings["pull"];
   /**
    * A reconciliation that would tombstone more than `share` of the live users and more than `minCount`
    * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.

@@ -32,8 +32,19 @@ function clerkPaceOverridesFrom(parsed: {
   return { requests: parsed.RECONCILE_CLERK_REQUEST_LIMIT, windowMs: parsed.RECONCILE_CLERK_REQUEST_WINDOW_MS };
 }
 
+const AN_INTERVAL = "must be a whole number of milliseconds, at least 1000";
+const pullIntervalSetting = () =>
+  numberSetting(z.number({ message: AN_INTERVAL }).int(AN_INTERVAL).min(1000, AN_INTERVAL));
+
+/** The development server's own pull from Clerk (apps/server/src/sync/clerk-pull.ts). */
+export const DEFAULT_PULL_INCREMENTAL_MS = 10_000;
+export const DEFAULT_PULL_FULL_MS = 300_000;
+
 const reconcileSettingsSchema = {
   ...clerkPaceSettingsSchema,
+  RECONCILE_PULL: optionalSetting.pipe(z.enum(["on", "off"], { message: "must be on or off" }).optional()),
+  RECONCILE_PULL_INCREMENTAL_MS: pullIntervalSetting(),
+  RECONCILE_PULL_FULL_MS: pullIntervalSetting(),
   RECONCILE_MAX_TOMBSTONE_SHARE: numberSetting(z.number({ message: A_FRACTION }).min(0, A_FRACTION).max(1, A_FRACTION)),
   RECONCILE_MAX_TOMBSTONE_MIN_COUNT: numberSetting(z.number({ message: A_COUNT }).int(A_COUNT).nonnegative(A_COUNT)),
   RECONCILE_INCREMENTAL_CRON: optionalSetting.pipe(
@@ -133,6 +144,12 @@ export type ReconcileSettings = {
   /** How fast to ask Clerk, where the settings say; the rest follows the secret key's kind. */
   paceOverrides: ClerkPaceOverrides;
   /**
+   * The server pulling from Clerk itself, for development without a tunnel or the Inngest Dev Server:
+   * on by default outside production when Inngest dev mode is off. `requested`: RECONCILE_PULL=on was
+   * set (production refuses it).
+   */
+  pull: { isOn: boolean; requested: boolean; incrementalMs: number; fullMs: number };
+  /**
    * A reconciliation that would tombstone more than `share` of the live users (or organizations) and more
    * than `minCount` of them stops instead (most likely the wrong Clerk instance's key).
    */
@@ -172,6 +189,12 @@ export function inngestEnvFrom(
       schedule: parsed.RECONCILE_CRON ?? parsed.USERS_RECONCILE_CRON,
       incrementalSchedule: parsed.RECONCILE_INCREMENTAL_CRON === "off" ? null : parsed.RECONCILE_INCREMENTAL_CRON,
       paceOverrides: clerkPaceOverridesFrom(parsed),
+      pull: {
+        isOn: parsed.RECONCILE_PULL === undefined ? !isProduction && !devMode.isDev : parsed.RECONCILE_PULL === "on",
+        requested: parsed.RECONCILE_PULL === "on",
+        incrementalMs: parsed.RECONCILE_PULL_INCREMENTAL_MS ?? DEFAULT_PULL_INCREMENTAL_MS,
+        fullMs: parsed.RECONCILE_PULL_FULL_MS ?? DEFAULT_PULL_FULL_MS,
+      },
       tombstoneLimit: {
         share:
           parsed.RECONCILE_MAX_TOMBSTONE_SHARE ??
