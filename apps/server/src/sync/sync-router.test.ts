@@ -37,6 +37,7 @@ describe("sync.lastReconciliation", () => {
     });
     const latest = await callTrpc<ReconciliationSummary>(server.url, "sync.lastReconciliation", { token });
     expect(latest.data).toMatchObject({
+      kind: "full",
       status: "succeeded",
       trigger: "cron",
       created: 2,
@@ -92,6 +93,7 @@ describe("sync.lastReconciliation", () => {
     expect(Object.keys(latest.data ?? {}).sort()).toEqual(
       [
         "id",
+        "kind",
         "status",
         "trigger",
         "startedAt",

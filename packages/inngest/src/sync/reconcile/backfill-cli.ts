@@ -143,7 +143,7 @@ function describeSkipped(skipped: readonly SkippedObject[]): string {
 }
 
 function describeRun(run: ReconciliationRun): string {
-  const when = run.started_at.toISOString();
+  const when = `${run.started_at.toISOString()} (${run.kind})`;
   if (run.status !== "succeeded") return `${when}, ${run.status}${run.error ? `: ${run.error}` : ""}`;
   return `${when}, ${run.created} created, ${run.updated} updated, ${run.unchanged} unchanged, ${run.tombstoned} tombstoned`;
 }
