@@ -4,6 +4,7 @@ import { createClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import { createMailer } from "@repo/email/transport";
 import { createInngestClient } from "@repo/inngest/client";
+import { clerkPaceFor } from "@repo/inngest/reconcile";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
@@ -42,6 +43,8 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     webOrigins: env.webOrigins,
     webDistDir: env.webDistDir ?? defaultWebDistDir(env.nodeEnv),
     reconcileSchedule: env.reconcileSchedule,
+    reconcileIncrementalSchedule: env.reconcileIncrementalSchedule,
+    reconcileClerkPace: secretKey ? clerkPaceFor(secretKey, env.reconcilePaceOverrides) : undefined,
     reconcileTombstoneLimit: env.reconcileTombstoneLimit,
     emailLinkSecret: linkSecret,
     email: smtpUrl ? { mailer: createMailer({ smtpUrl, from }), followUpAfter } : undefined,

@@ -5,6 +5,7 @@ import type { Mailer } from "@repo/email/transport";
 import type { InngestClient } from "@repo/inngest/client";
 import { UNSUBSCRIBE_PATH } from "@repo/inngest/emails";
 import { createFunctions } from "@repo/inngest/functions";
+import type { ClerkPace } from "@repo/inngest/reconcile";
 import { createRefusedCallLog, DEFAULT_INNGEST_MAX_BODY_BYTES } from "@repo/inngest/serve";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -52,8 +53,12 @@ export type AppDeps = {
   webDistDir?: string | undefined;
   /** Cron schedule of the Clerk reconciliation (default daily). */
   reconcileSchedule?: string | undefined;
+  /** Cron schedule of the incremental reconciliation (default every 5 minutes; null: on demand only). */
+  reconcileIncrementalSchedule?: string | null | undefined;
+  /** How fast the reconciliations may ask Clerk (clerkPaceFor); unpaced when not given. */
+  reconcileClerkPace?: ClerkPace | undefined;
   /** When a reconciliation stops instead of tombstoning (default: more than 10% and more than 10 users). */
-  reconcileTombstoneLimit?: { share: number; minUsers: number } | undefined;
+  reconcileTombstoneLimit?: { share: number; minCount: number } | undefined;
   /**
    * Send callers the message and stack of a failure inside the server. Development only: elsewhere they
    * get a generic message and the details go to the log. Default false.
@@ -107,6 +112,8 @@ export function createApp(appDeps: AppDeps): Express {
         db: deps.db,
         clerk: deps.clerkClient,
         reconcileSchedule: deps.reconcileSchedule,
+        reconcileIncrementalSchedule: deps.reconcileIncrementalSchedule,
+        reconcileClerkPace: deps.reconcileClerkPace,
         reconcileTombstoneLimit: deps.reconcileTombstoneLimit,
         email: emailWorkflowDeps(deps),
       }),

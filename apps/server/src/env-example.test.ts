@@ -15,7 +15,9 @@ describe(".env.example copied to .env", () => {
   it("starts the server in development: every empty line counts as unset", () => {
     const env = readServerEnv(copiedExample());
     expect(env).toMatchObject({ nodeEnv: "development", port: 3000, databaseUrl: undefined });
-    expect(env.inngest.isDev).toBe(true);
+    // No Inngest Dev Server and no tunnel needed: the server pulls from Clerk itself.
+    expect(env.inngest.isDev).toBe(false);
+    expect(env.clerkPull).toMatchObject({ isOn: true, incrementalMs: 10_000, fullMs: 300_000 });
     expect(readDbEnv(copiedExample()).databaseUrl).toBeUndefined();
   });
 
@@ -24,8 +26,8 @@ describe(".env.example copied to .env", () => {
     expect(readBackfillEnv(settings)).toMatchObject({ clerkSecretKey: "sk_test_filledIn", clerkApiUrl: undefined });
   });
 
-  it("is not read in production, so its INNGEST_DEV=1 never reaches a production server", () => {
+  it("is not read in production, so nothing in it reaches a production server", () => {
     const settings = copiedExample({ NODE_ENV: "production" });
-    expect(settings.INNGEST_DEV).toBeUndefined();
+    expect(settings.WEB_ORIGIN).toBeUndefined();
   });
 });

@@ -216,22 +216,82 @@ describe("readServerEnv", () => {
   });
 
   it("takes the reconciliation's tombstone limit, 10% and 10 users unless told otherwise", () => {
-    expect(readServerEnv({}).reconcileTombstoneLimit).toEqual({ share: 0.1, minUsers: 10 });
+    expect(readServerEnv({}).reconcileTombstoneLimit).toEqual({ share: 0.1, minCount: 10 });
     expect(
-      readServerEnv({ USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "0.5", USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: "100" })
+      readServerEnv({ RECONCILE_MAX_TOMBSTONE_SHARE: "0.5", RECONCILE_MAX_TOMBSTONE_MIN_COUNT: "100" })
         .reconcileTombstoneLimit,
-    ).toEqual({ share: 0.5, minUsers: 100 });
-    expect(problemsOf({ USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "10%" })).toEqual([
-      expect.stringMatching(/^USERS_RECONCILE_MAX_TOMBSTONE_SHARE must be a fraction from 0 to 1/),
+    ).toEqual({ share: 0.5, minCount: 100 });
+    expect(problemsOf({ RECONCILE_MAX_TOMBSTONE_SHARE: "10%" })).toEqual([
+      expect.stringMatching(/^RECONCILE_MAX_TOMBSTONE_SHARE must be a fraction from 0 to 1/),
     ]);
   });
 
   it("takes a reconciliation schedule, with or without a time zone, and rejects one that is not cron", () => {
-    expect(readServerEnv({ USERS_RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
+    expect(readServerEnv({ RECONCILE_CRON: "TZ=Europe/Paris 0 3 * * *" }).reconcileSchedule).toBe(
       "TZ=Europe/Paris 0 3 * * *",
     );
-    expect(() => readServerEnv({ USERS_RECONCILE_CRON: "daily" })).toThrow(
-      /USERS_RECONCILE_CRON must be a five-field cron/,
+    expect(() => readServerEnv({ RECONCILE_CRON: "daily" })).toThrow(/RECONCILE_CRON must be a five-field cron/);
+  });
+
+  it("takes the reconciliation's pace from the settings, where given (the key's kind decides the rest)", () => {
+    expect(readServerEnv({}).reconcilePaceOverrides).toEqual({ requests: undefined, windowMs: undefined });
+    expect(
+      readServerEnv({ RECONCILE_CLERK_REQUEST_LIMIT: "50", RECONCILE_CLERK_REQUEST_WINDOW_MS: "2000" })
+        .reconcilePaceOverrides,
+    ).toEqual({ requests: 50, windowMs: 2000 });
+    expect(problemsOf({ RECONCILE_CLERK_REQUEST_LIMIT: "0" })).toEqual([
+      expect.stringMatching(/^RECONCILE_CLERK_REQUEST_LIMIT must be a whole number of requests, at least 1/),
+    ]);
+  });
+
+  it("pulls from Clerk in development unless Inngest dev mode is on or it is turned off, and never in production", () => {
+    expect(readServerEnv({}).clerkPull).toEqual({
+      isOn: true,
+      requested: false,
+      incrementalMs: 10_000,
+      fullMs: 300_000,
+    });
+    expect(readServerEnv({ INNGEST_DEV: "1" }).clerkPull.isOn).toBe(false);
+    expect(readServerEnv({ RECONCILE_PULL: "off" }).clerkPull.isOn).toBe(false);
+    expect(
+      readServerEnv({ RECONCILE_PULL_INCREMENTAL_MS: "2000", RECONCILE_PULL_FULL_MS: "60000" }).clerkPull,
+    ).toMatchObject({ incrementalMs: 2000, fullMs: 60_000 });
+    expect(readServerEnv(production).clerkPull.isOn).toBe(false);
+    expect(problemsOf({ ...production, RECONCILE_PULL: "on" })).toEqual([
+      expect.stringMatching(/^RECONCILE_PULL=on: the server's own pull from Clerk is for development/),
+    ]);
+    expect(problemsOf({ RECONCILE_PULL: "yes" })).toEqual([expect.stringMatching(/^RECONCILE_PULL must be on or off/)]);
+  });
+
+  it("takes the incremental reconciliation's schedule, or off", () => {
+    expect(readServerEnv({}).reconcileIncrementalSchedule).toBeUndefined();
+    expect(readServerEnv({ RECONCILE_INCREMENTAL_CRON: "*/15 * * * *" }).reconcileIncrementalSchedule).toBe(
+      "*/15 * * * *",
     );
+    expect(readServerEnv({ RECONCILE_INCREMENTAL_CRON: "off" }).reconcileIncrementalSchedule).toBeNull();
+    expect(problemsOf({ RECONCILE_INCREMENTAL_CRON: "never" })).toEqual([
+      expect.stringMatching(/^RECONCILE_INCREMENTAL_CRON must be a five-field cron expression .* or off/),
+    ]);
+  });
+
+  it("still reads the reconciliation's settings by their old users-only names, and says so in one line", () => {
+    const env = readServerEnv({
+      USERS_RECONCILE_CRON: "0 4 * * *",
+      USERS_RECONCILE_MAX_TOMBSTONE_SHARE: "0.5",
+      USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS: "100",
+    });
+    expect(env.reconcileSchedule).toBe("0 4 * * *");
+    expect(env.reconcileTombstoneLimit).toEqual({ share: 0.5, minCount: 100 });
+    expect(env.deprecation).toBe(
+      "Deprecated setting names (they cover users, organizations and memberships now): " +
+        "USERS_RECONCILE_CRON is now RECONCILE_CRON, USERS_RECONCILE_MAX_TOMBSTONE_SHARE is now " +
+        "RECONCILE_MAX_TOMBSTONE_SHARE, USERS_RECONCILE_MAX_TOMBSTONE_MIN_USERS is now " +
+        "RECONCILE_MAX_TOMBSTONE_MIN_COUNT. The old names still work; rename them.",
+    );
+    expect(readServerEnv({ USERS_RECONCILE_CRON: "0 4 * * *", RECONCILE_CRON: "0 5 * * *" }).reconcileSchedule).toBe(
+      "0 5 * * *",
+    );
+    expect(readServerEnv({}).deprecation).toBeUndefined();
+    expect(() => readServerEnv({ USERS_RECONCILE_CRON: "daily" })).toThrow(/USERS_RECONCILE_CRON must be a five-field/);
   });
 });

@@ -98,7 +98,7 @@ function composeServerEnv(
 ): { serverEnv: ServerEnv; seen: SeenSettings } {
   const isProduction = parsed.NODE_ENV === "production";
   const db: DbEnv = dbEnvFrom(parsed);
-  const { inngest, reconcile, devModeProblem } = inngestEnvFrom(parsed, { isProduction });
+  const { inngest, reconcile, deprecation, devModeProblem } = inngestEnvFrom(parsed, { isProduction });
   if (devModeProblem) throw new SettingsError(HEADING, [devModeProblem]);
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
@@ -123,8 +123,12 @@ function composeServerEnv(
     },
     webDistDir: parsed.WEB_DIST_DIR,
     reconcileSchedule: reconcile.schedule,
+    reconcileIncrementalSchedule: reconcile.incrementalSchedule,
+    reconcilePaceOverrides: reconcile.paceOverrides,
+    clerkPull: reconcile.pull,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
     email: emailEnvFrom(parsed),
+    deprecation,
   };
   const seen: SeenSettings = {
     inngestDevSet: parsed.INNGEST_DEV !== undefined,

@@ -6,6 +6,7 @@ import { createAppFromSettings } from "./app-from-settings.ts";
 import { readServerEnv } from "./env.ts";
 import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";
 import { createLogger } from "./http/logger.ts";
+import { startClerkPullFromSettings } from "./sync/clerk-pull.ts";
 
 /** Defined (true) only in the bundle build.mjs makes, which is what `pnpm start` runs. */
 declare const __PRODUCTION_BUILD__: boolean | undefined;
@@ -25,6 +26,7 @@ try {
 async function main() {
   const env = readServerEnv(readSettingsSource({ environment: productionBuildDefaults(process.env) }));
   const logger = await createLogger({ level: env.logLevel, pretty: env.nodeEnv !== "production" });
+  if (env.deprecation) logger.warn(env.deprecation);
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig, { logger });
   // The embedded database is migrated on start so `pnpm dev` needs no extra step; Postgres deployments
@@ -38,11 +40,16 @@ async function main() {
     );
 
   const app = createAppFromSettings(env, { db, logger });
+  const pull = startClerkPullFromSettings(env, { db, logger });
   const server = await listenWithGracefulShutdown(app, {
     port: env.port,
     host: env.host,
     logger,
-    onClosed: () => db.destroy(),
+    onClosed: async () => {
+      // The run in progress ends first: it writes to the database.
+      await pull?.stop();
+      await db.destroy();
+    },
   });
   logger.info(
     {

@@ -40,6 +40,10 @@ export function findProductionProblems(env: ServerEnv, seen: SeenSettings): stri
     problems.push(
       "INNGEST_DEV is set: production never runs Inngest in dev mode, which skips signature checks; unset it (whatever its value)",
     );
+  if (env.clerkPull.requested)
+    problems.push(
+      "RECONCILE_PULL=on: the server's own pull from Clerk is for development; production reconciles through the Inngest functions (and Clerk's webhooks): unset it",
+    );
   if (!env.inngest.signingKey)
     problems.push(
       `INNGEST_SIGNING_KEY is not set: it verifies Inngest's calls to /api/inngest; ${fromInngestDashboard("Manage > Signing Key")}`,

@@ -1,6 +1,6 @@
 import type { PostgresTimeouts } from "@repo/db/env";
 import type { EmailSettings } from "@repo/email/env";
-import type { InngestSettings } from "@repo/inngest/env";
+import type { ClerkPaceOverrides, InngestSettings, ReconcileSettings } from "@repo/inngest/env";
 
 /** The server's settings as env.ts validated and composed them: what the rest of the server is given. */
 export type ServerEnv = {
@@ -23,11 +23,19 @@ export type ServerEnv = {
   inngest: InngestSettings;
   webDistDir: string | undefined;
   reconcileSchedule: string | undefined;
+  /** The incremental reconciliation's schedule: its default when undefined, off when null. */
+  reconcileIncrementalSchedule: string | null | undefined;
+  /** How fast the reconciliation asks Clerk, where the settings say (the key's kind decides the rest). */
+  reconcilePaceOverrides: ClerkPaceOverrides;
+  /** The development server's own pull from Clerk (sync/clerk-pull.ts): whether it runs, and how often. */
+  clerkPull: ReconcileSettings["pull"];
   /**
-   * A reconciliation that would tombstone more than `share` of the live users and more than `minUsers`
+   * A reconciliation that would tombstone more than `share` of the live users and more than `minCount`
    * users stops instead (most likely the wrong Clerk instance's key). Defaults in @repo/inngest/env.
    */
-  reconcileTombstoneLimit: { share: number; minUsers: number };
+  reconcileTombstoneLimit: { share: number; minCount: number };
+  /** Settings given by a deprecated name, in one line for the start-up log (undefined: none). */
+  deprecation: string | undefined;
   /** SMTP and the emails' settings (@repo/email/env); no SMTP URL: no emails are sent. */
   email: EmailSettings;
 };

@@ -58,7 +58,7 @@ export interface ReconciliationRunsTable {
   /** Users Clerk returned that could not be stored, so were left as they were. */
   skipped: Generated<number>;
   /** The first of the skipped users, by id and reason (never their data). */
-  skipped_users: ColumnType<SkippedUser[], string | undefined, string>;
+  skipped_users: ColumnType<SkippedObject[], string | undefined, string>;
   /** Live organizations when the run checked, before tombstoning anything (null: it did not get that far). */
   live_organizations: number | null;
   /** Live organizations the complete listing did not see: at most this many would be tombstoned. */
@@ -79,7 +79,11 @@ export interface ReconciliationRunsTable {
    * off, so organizations and memberships were left as they were. Null: the run never got to ask.
    */
   organizations_enabled: boolean | null;
+  /** `full` lists everything and tombstones; `incremental` lists what changed since the last success. */
+  kind: ColumnType<ReconciliationKind, ReconciliationKind | undefined, ReconciliationKind>;
 }
+
+export type ReconciliationKind = "full" | "incremental";
 
 export interface OrganizationsTable {
   /** Clerk's organization id (`org_...`). */
@@ -162,8 +166,8 @@ export interface EmailPreferencesTable {
   updated_at: DefaultedTimestamp;
 }
 
-/** A user Clerk returned that the run could not store, and why. */
-export type SkippedUser = { id: string; reason: string };
+/** A user, organization or membership Clerk returned that the run could not store, and why. */
+export type SkippedObject = { id: string; reason: string };
 
 export interface Database {
   users: UsersTable;

@@ -10,7 +10,7 @@ import { SettingsError } from "./settings.ts";
 const REPOSITORY_DOTENV = fileURLToPath(new URL("../../../.env", import.meta.url));
 
 /**
- * Where a program's settings come from: the server, `pnpm db:migrate` and `pnpm users:backfill` alike.
+ * Where a program's settings come from: the server, `pnpm db:migrate` and `pnpm clerk:backfill` alike.
  * In production: the process environment only. Elsewhere the repository's .env fills in what the
  * environment does not set (a development convenience, see .env.example); real environment variables
  * win.

@@ -1,5 +1,9 @@
+import {
+  findLatestReconciliationRun,
+  finishReconciliationRun,
+  startReconciliationRun,
+} from "@repo/db/reconciliation-runs";
 import { useTestDatabase } from "@repo/db/testing";
-import { findLatestReconciliationRun, finishReconciliationRun, startReconciliationRun } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
@@ -33,6 +37,7 @@ describe("sync.lastReconciliation", () => {
     });
     const latest = await callTrpc<ReconciliationSummary>(server.url, "sync.lastReconciliation", { token });
     expect(latest.data).toMatchObject({
+      kind: "full",
       status: "succeeded",
       trigger: "cron",
       created: 2,
@@ -88,6 +93,7 @@ describe("sync.lastReconciliation", () => {
     expect(Object.keys(latest.data ?? {}).sort()).toEqual(
       [
         "id",
+        "kind",
         "status",
         "trigger",
         "startedAt",

@@ -1,9 +1,15 @@
-import { findLatestReconciliationRun, type ReconciliationCounts, type ReconciliationRun } from "@repo/db/users";
+import {
+  findLatestReconciliationRun,
+  type ReconciliationCounts,
+  type ReconciliationRun,
+} from "@repo/db/reconciliation-runs";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
 
 /** What every signed-in user may know about a reconciliation run: users' counts at the top level. */
 export type ReconciliationSummary = ReconciliationCounts & {
   id: number;
+  /** `incremental`: only the users Clerk changed since the last run, nothing tombstoned (zeros elsewhere). */
+  kind: ReconciliationRun["kind"];
   status: ReconciliationRun["status"];
   trigger: string;
   startedAt: Date;
@@ -30,6 +36,7 @@ export const syncRouter = router({
 function summariseRun(run: ReconciliationRun): ReconciliationSummary {
   return {
     id: run.id,
+    kind: run.kind,
     status: run.status,
     trigger: run.trigger,
     startedAt: run.started_at,

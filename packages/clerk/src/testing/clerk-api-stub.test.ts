@@ -147,3 +147,16 @@ describe("the Clerk Backend API stub", () => {
     expect(isClerkAPIResponseError(error) && [error.status, error.retryAfter]).toEqual([429, 5]);
   });
 });
+
+describe("the Clerk Backend API stub with Clerk's rate limit on", () => {
+  const stub = useClerkApiStub({ rateLimit: { requests: 3, windowMs: 60_000 } });
+
+  it("answers 429 with Retry-After to a request over the limit in its window, and counts it", async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${stub.url}/v1/users/count`)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await fetch(`${stub.url}/v1/users/count`);
+    expect([limited.status, Number(limited.headers.get("Retry-After"))]).toEqual([429, 60]);
+    expect(stub.rateLimited).toBe(2);
+  });
+});

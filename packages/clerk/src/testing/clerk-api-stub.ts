@@ -54,6 +54,8 @@ export type ClerkApiStub = ClerkOrganizationsStubData & {
    * fresh session token to a server SDK that refreshes an expired one; unset, the refresh is a 404.
    */
   refreshedSessionCookies: string[] | undefined;
+  /** How many requests the rate limit (ClerkApiStubOptions.rateLimit) answered 429. */
+  rateLimited: number;
   /**
    * Forgets everything a test can change: data, hidden entries, pending failures, hooks, the request log,
    * and the organizations feature (back to how the stub was started).
@@ -78,6 +80,11 @@ export function useClerkApiStub(options: ClerkApiStubOptions = {}): ClerkApiStub
 export type ClerkApiStubOptions = {
   /** Start as an instance with the organizations feature on (a new Clerk instance has it off). */
   organizations?: boolean;
+  /**
+   * Enforce Clerk's rate limit as Clerk does: more than `requests` requests in any `windowMs` are
+   * answered 429 with Retry-After (100 per 10 s for a development instance; tests shrink the window).
+   */
+  rateLimit?: { requests: number; windowMs: number };
 };
 
 export async function startClerkApiStub(options: ClerkApiStubOptions = {}): Promise<ClerkApiStub> {
@@ -94,9 +101,23 @@ function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub;
   const hiddenFromList = new Set<string>();
   let failures = { skip: 0, remaining: 0, status: 500, code: "", retryAfter: undefined as number | undefined };
 
+  const requestTimes: number[] = [];
+
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stub");
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    if (options.rateLimit) {
+      const { requests: limit, windowMs } = options.rateLimit;
+      const now = Date.now();
+      while (requestTimes.length > 0 && (requestTimes[0] ?? 0) <= now - windowMs) requestTimes.shift();
+      requestTimes.push(now);
+      if (requestTimes.length > limit) {
+        stub.rateLimited += 1;
+        const waitMs = (requestTimes[requestTimes.length - 1 - limit] ?? now) + windowMs - now;
+        res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
+        return sendError(res, 429, "too_many_requests");
+      }
+    }
     await stub.onRequest?.(url.pathname);
     if (failures.skip > 0) failures.skip -= 1;
     else if (failures.remaining > 0) {
@@ -141,6 +162,7 @@ function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub;
     ...emptyOrganizationsStubData(organizations),
     onRequest: undefined,
     refreshedSessionCookies: undefined,
+    rateLimited: 0,
     failNext(count, status, options = {}) {
       failures = {
         skip: options.afterRequests ?? 0,
@@ -161,6 +183,8 @@ function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub;
       ])
         collection.clear();
       requests.length = 0;
+      requestTimes.length = 0;
+      stub.rateLimited = 0;
       stub.failNext(0, 500);
       stub.onRequest = undefined;
       stub.refreshedSessionCookies = undefined;

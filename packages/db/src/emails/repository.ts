@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { type Kysely, sql } from "kysely";
-import type { Database, EmailSend, EmailSendState } from "../schema.ts";
-import { withSyncLocks } from "../sync-locks.ts";
-
-/** A database handle or an open transaction: repository functions work with either. */
-type Executor = Kysely<Database>;
+import { sql } from "kysely";
+import type { EmailSend, EmailSendState } from "../schema.ts";
+import { withSyncLocks } from "../sync/locks.ts";
+import type { Executor } from "../sync/types.ts";
 
 export type EmailSendKey = { userId: string; kind: string };
 

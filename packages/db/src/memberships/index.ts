@@ -1,5 +1,5 @@
 export type { OrganizationMembership } from "../schema.ts";
-export { findMembershipsNotListedSince, markMembershipsListed } from "./reconciliation.ts";
+export { findMembershipsNotListedSince } from "./reconciliation.ts";
 export {
   findLiveMembers,
   findMembershipById,

@@ -1,19 +1,11 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../schema.ts";
-import { wasNotListedSince } from "../sync-listing.ts";
+import { wasNotListedSince } from "../sync/listing.ts";
+import type { Executor } from "../sync/types.ts";
 import type { MembershipRef } from "./repository.ts";
-
-type Executor = Kysely<Database>;
-
-/** Notes that these memberships were in Clerk's lists during the run that started at `listedAt`. */
-export async function markMembershipsListed(db: Executor, ids: readonly string[], listedAt: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable("organization_memberships").set({ last_listed_at: listedAt }).where("id", "in", ids).execute();
-}
 
 /**
  * Live memberships a complete listing that started at `runStartedAt` did not see, in (organization, id)
- * order after `after`: as for users, only those Clerk created before the run began count.
+ * order after `after` (a reconciliation confirms them an organization at a time): as for users, only
+ * those Clerk created before the run began count.
  */
 export async function findMembershipsNotListedSince(
   db: Executor,

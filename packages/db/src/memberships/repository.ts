@@ -1,9 +1,7 @@
-import { type Kysely, sql } from "kysely";
-import type { Database, OrganizationMembership } from "../schema.ts";
-import { withSyncLocks } from "../sync-locks.ts";
-
-/** A database handle or an open transaction: repository functions work with either. */
-type Executor = Kysely<Database>;
+import { sql } from "kysely";
+import type { OrganizationMembership } from "../schema.ts";
+import { withSyncLocks } from "../sync/locks.ts";
+import { type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's membership (see
@@ -26,7 +24,7 @@ export type MembershipSyncRow = {
 export type MembershipRef = Pick<MembershipSyncRow, "id" | "organization_id" | "user_id">;
 
 /** A row this upsert created or changed, and whether it is live now (see upsertMembershipsFromClerk). */
-export type MembershipUpsertOutcome = { id: string; outcome: "created" | "updated"; live: boolean };
+export type MembershipUpsertOutcome = UpsertOutcome & { live: boolean };
 
 export async function findMembershipById(db: Executor, id: string): Promise<OrganizationMembership | undefined> {
   return db.selectFrom("organization_memberships").selectAll().where("id", "=", id).executeTakeFirst();
@@ -58,7 +56,7 @@ export async function upsertMembershipsFromClerk(
   rows: readonly MembershipSyncRow[],
 ): Promise<MembershipUpsertOutcome[]> {
   if (rows.length === 0) return [];
-  const batch = newestPerMembership(rows);
+  const batch = newestPerId(rows);
   const keys = {
     organizationIds: batch.map((row) => row.organization_id),
     userIds: batch.map((row) => row.user_id),
@@ -143,19 +141,6 @@ export async function upsertMembershipsFromClerk(
       live: row.live,
     }));
   });
-}
-
-/**
- * One row per membership, the newest by Clerk's `updated_at`: a statement may not touch a row twice,
- * and the older duplicate would lose to the version guard anyway.
- */
-function newestPerMembership(rows: readonly MembershipSyncRow[]): MembershipSyncRow[] {
-  const newest = new Map<string, MembershipSyncRow>();
-  for (const row of rows) {
-    const seen = newest.get(row.id);
-    if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
-  }
-  return [...newest.values()];
 }
 
 /**

@@ -1,12 +1,5 @@
 export type { Organization } from "../schema.ts";
-export type { UpsertOutcome } from "../users/repository.ts";
-export {
-  checkOrganizationTombstoneCandidates,
-  findOrganizationsListedSince,
-  findOrganizationsNotListedSince,
-  markOrganizationsListed,
-  type OrganizationTombstoneCheck,
-} from "./reconciliation.ts";
+export { findOrganizationsListedSince } from "./reconciliation.ts";
 export {
   findOrganizationById,
   markOrganizationDeleted,

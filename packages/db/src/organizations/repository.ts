@@ -1,11 +1,8 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { tombstoneMembershipsOf } from "../memberships/repository.ts";
-import type { Database, Organization } from "../schema.ts";
-import { withSyncLocks } from "../sync-locks.ts";
-import type { UpsertOutcome } from "../users/repository.ts";
-
-/** A database handle or an open transaction: repository functions work with either. */
-type Executor = Kysely<Database>;
+import type { Organization } from "../schema.ts";
+import { withSyncLocks } from "../sync/locks.ts";
+import { type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's organization (see
@@ -41,7 +38,7 @@ export async function upsertOrganizationsFromClerk(
   const syncedAt = new Date();
   const written = await db
     .insertInto("organizations")
-    .values(newestPerOrganization(rows).map((row) => ({ ...row, synced_at: syncedAt })))
+    .values(newestPerId(rows).map((row) => ({ ...row, synced_at: syncedAt })))
     .onConflict((oc) =>
       oc
         .column("id")
@@ -67,16 +64,6 @@ export async function upsertOrganizationsFromClerk(
     .returning(["id", sql<boolean>`(xmax = 0)`.as("inserted")])
     .execute();
   return written.map((row) => ({ id: row.id, outcome: row.inserted ? "created" : "updated" }));
-}
-
-/** One row per organization, the newest by Clerk's `updated_at` (a statement may not touch a row twice). */
-function newestPerOrganization(rows: readonly OrganizationSyncRow[]): OrganizationSyncRow[] {
-  const newest = new Map<string, OrganizationSyncRow>();
-  for (const row of rows) {
-    const seen = newest.get(row.id);
-    if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
-  }
-  return [...newest.values()];
 }
 
 /**

@@ -2,19 +2,10 @@ import { describe, expect, it } from "vitest";
 import { userSyncRow } from "../testing/sync-rows.ts";
 import { testDatabaseKinds } from "../testing/test-databases.ts";
 import { useTestDatabase } from "../testing/use-test-database.ts";
-import { findUserById, markUserDeleted, newestPerUser, updateUserProfile, upsertUsersFromClerk } from "./repository.ts";
+import { findUserById, markUserDeleted, updateUserProfile, upsertUsersFromClerk } from "./repository.ts";
 
 /** `ms` milliseconds after `date`. */
 const after = (date: Date, ms: number) => new Date(date.getTime() + ms);
-
-describe("newestPerUser", () => {
-  it("keeps the newest version of each user", () => {
-    const older = userSyncRow({ first_name: "Old" });
-    const newer = { ...older, first_name: "New", clerk_updated_at: after(older.clerk_updated_at, 5) };
-    const other = userSyncRow();
-    expect(newestPerUser([newer, other, older]).map((r) => r.first_name)).toEqual(["New", other.first_name]);
-  });
-});
 
 describe.each(testDatabaseKinds())("users repository on %s", (kind) => {
   const t = useTestDatabase(kind);

@@ -1,11 +1,9 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { eraseEmailRecordsOf } from "../emails/repository.ts";
 import { tombstoneMembershipsOf } from "../memberships/repository.ts";
-import type { Database, User } from "../schema.ts";
-import { withSyncLocks } from "../sync-locks.ts";
-
-/** A database handle or an open transaction: repository functions work with either. */
-type Executor = Kysely<Database>;
+import type { User } from "../schema.ts";
+import { withSyncLocks } from "../sync/locks.ts";
+import { type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's user (see @repo/clerk/users).
@@ -25,8 +23,6 @@ export type UserSyncRow = {
   last_sign_in_at: Date | null;
 };
 
-export type UpsertOutcome = { id: string; outcome: "created" | "updated" };
-
 export async function findUserById(db: Executor, id: string): Promise<User | undefined> {
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
@@ -45,7 +41,7 @@ export async function upsertUsersFromClerk(db: Executor, rows: readonly UserSync
   const syncedAt = new Date();
   const written = await db
     .insertInto("users")
-    .values(newestPerUser(rows).map((row) => ({ ...row, synced_at: syncedAt })))
+    .values(newestPerId(rows).map((row) => ({ ...row, synced_at: syncedAt })))
     .onConflict((oc) =>
       oc
         .column("id")
@@ -74,19 +70,6 @@ export async function upsertUsersFromClerk(db: Executor, rows: readonly UserSync
     .returning(["id", sql<boolean>`(xmax = 0)`.as("inserted")])
     .execute();
   return written.map((row) => ({ id: row.id, outcome: row.inserted ? "created" : "updated" }));
-}
-
-/**
- * One row per user, the newest by Clerk's `updated_at`. A batch upsert may not touch a row twice, and
- * the older duplicate would lose to the stale guard anyway.
- */
-export function newestPerUser(rows: readonly UserSyncRow[]): UserSyncRow[] {
-  const newest = new Map<string, UserSyncRow>();
-  for (const row of rows) {
-    const seen = newest.get(row.id);
-    if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
-  }
-  return [...newest.values()];
 }
 
 /**

@@ -10,7 +10,9 @@ import {
   createTombstoneClerkOrganizationFunction,
   createUpsertClerkOrganizationFunction,
 } from "../sync/organizations/organization-functions.ts";
-import { createReconcileUsersFunction } from "../sync/reconcile/reconcile-users.ts";
+import { type ClerkPace, createClerkPacer } from "../sync/reconcile/clerk-requests.ts";
+import { createReconcileFunction } from "../sync/reconcile/reconcile-function.ts";
+import { createIncrementalReconcileFunction } from "../sync/reconcile/reconcile-incremental-function.ts";
 import type { TombstoneLimit } from "../sync/reconcile/tombstone-limit.ts";
 import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "../sync/users/user-functions.ts";
 
@@ -20,6 +22,10 @@ export type FunctionDeps = {
   clerk?: ClerkClient | undefined;
   /** Cron schedule of the reconciliation (UTC); daily at 03:00 by default. */
   reconcileSchedule?: string | undefined;
+  /** Cron schedule of the incremental reconciliation (every 5 minutes by default); null: on demand only. */
+  reconcileIncrementalSchedule?: string | null | undefined;
+  /** How fast the reconciliations may ask Clerk (clerkPaceFor); unpaced when not given. */
+  reconcileClerkPace?: ClerkPace | undefined;
   /** Above this, a reconciliation stops before tombstoning anyone; DEFAULT_TOMBSTONE_LIMIT by default. */
   reconcileTombstoneLimit?: TombstoneLimit | undefined;
   /** The emails' transport and settings. Without them (no SMTP_URL) there is no welcome workflow. */
@@ -38,8 +44,18 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
     ...(deps.email ? [createWelcomeWorkflow(inngest, { db: deps.db, ...deps.email })] : []),
   ];
   if (!deps.clerk) return sync;
-  const reconcileDeps = { db: deps.db, clerk: deps.clerk, tombstoneLimit: deps.reconcileTombstoneLimit };
-  return [...sync, createReconcileUsersFunction(inngest, reconcileDeps, deps.reconcileSchedule)];
+  const reconcileDeps = {
+    db: deps.db,
+    clerk: deps.clerk,
+    // One pacer for both functions: they ask the same Clerk instance, whose limit they share.
+    pace: deps.reconcileClerkPace && createClerkPacer(deps.reconcileClerkPace),
+    tombstoneLimit: deps.reconcileTombstoneLimit,
+  };
+  return [
+    ...sync,
+    createReconcileFunction(inngest, reconcileDeps, deps.reconcileSchedule),
+    createIncrementalReconcileFunction(inngest, reconcileDeps, deps.reconcileIncrementalSchedule),
+  ];
 }
 
-export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-users.ts";
+export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-function.ts";

@@ -8,8 +8,9 @@ import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
 import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { createDb, type Db } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
+import { findLatestReconciliationRun } from "@repo/db/reconciliation-runs";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
-import { findLatestReconciliationRun, upsertUsersFromClerk } from "@repo/db/users";
+import { upsertUsersFromClerk } from "@repo/db/users";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const packageRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -154,6 +155,29 @@ describe.each(testDatabaseKinds())("pnpm users:backfill on %s", (kind) => {
       "clerk:backfill failed: Invalid settings:\n" +
         "- CLERK_SECRET_KEY is not set: copy it from the Clerk dashboard (API keys) into .env\n",
     );
+  });
+
+  it("--incremental reads only what Clerk changed since the last successful run and tombstones nobody", async () => {
+    const changed = clerkUserJson({ id: "user_changedSinceTheLastRun" });
+    stub.users.set(changed.id, changed);
+    expect((await runBackfill(env)).exitCode).toBe(0);
+    stub.users.set(changed.id, { ...changed, first_name: "Grace", updated_at: Date.now() });
+    stub.requests.length = 0;
+
+    const result = await runBackfill(env, ["--incremental"]);
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(result.stdout).toMatch(
+      /Done in .*: users changed since .*: 0 created, 1 updated, 0 unchanged, 0 tombstoned/,
+    );
+    expect(stub.requests.filter((request) => request.startsWith("GET /v1/users?"))).toEqual([
+      expect.stringContaining("order_by=-updated_at"),
+    ]);
+    await database.use(async (db) => {
+      expect(await findLatestReconciliationRun(db)).toMatchObject({ kind: "incremental", status: "succeeded" });
+    });
+    const refused = await runBackfill(env, ["--incremental", "--allow-mass-tombstone"]);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/--allow-mass-tombstone goes with a full run[\s\S]*Usage:/);
   });
 
   it("refuses a misspelt option with the usage, before asking Clerk anything", async () => {

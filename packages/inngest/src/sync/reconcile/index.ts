@@ -1,3 +1,5 @@
-// What other packages use of the reconciliation: the in-process run (the benchmark). Everything else stays
-// inside the sync domain.
-export { runReconciliation } from "./run-reconciliation.ts";
+// What other packages use of the reconciliation: the in-process runs (the benchmark, the development
+// server's pull) and the pace they keep. Everything else stays inside the sync domain.
+export { type ClerkPace, clerkPaceFor, createClerkPacer } from "./clerk-requests.ts";
+export type { ReconcileDeps } from "./reconcile-steps.ts";
+export { runIncrementalReconciliation, runReconciliation } from "./run-reconciliation.ts";

@@ -3,8 +3,8 @@ import {
   emptyCounts,
   finishReconciliationRun,
   type ReconciliationCounts,
-  type SkippedUser,
-} from "@repo/db/users";
+  type SkippedObject,
+} from "@repo/db/reconciliation-runs";
 import { CLERK_PAGE_SIZE } from "./clerk-requests.ts";
 import {
   FIRST_MEMBERSHIP_CURSOR,
@@ -13,19 +13,18 @@ import {
   type MembershipCursor,
   type OrganizationsOff,
   reconcileMembershipPages,
-  reconcileOrganizationPage,
   tombstoneUnlistedMembershipsBatch,
-  tombstoneUnlistedOrganizationsBatch,
   unlessOrganizationsOff,
-} from "./reconcile-organization-steps.ts";
+} from "./reconcile-membership-steps.ts";
 import {
   checkTombstoneLimit,
   type ReconcileDeps,
   type RunRef,
-  reconcilePage,
+  reconcileListPage,
   type TombstoneVerdict,
   tombstoneUnlistedBatch,
 } from "./reconcile-steps.ts";
+import { ORGANIZATIONS, USERS } from "./reconciled-kinds.ts";
 import type { TombstoneLimit } from "./tombstone-limit.ts";
 
 /**
@@ -43,7 +42,7 @@ export type ReconciliationOutcome = {
   organizationCounts: ReconciliationCounts;
   membershipCounts: ReconciliationCounts;
   /** Users, organizations and memberships Clerk returned that could not be stored, with the reason. */
-  skipped: SkippedUser[];
+  skipped: SkippedObject[];
   tombstoneCheck: TombstoneVerdict;
   /**
    * False when Clerk said the instance has organizations turned off: users were reconciled as usual,
@@ -87,14 +86,16 @@ export async function driveReconciliation(
   let counts = emptyCounts();
   let organizationCounts = emptyCounts();
   let membershipCounts = emptyCounts();
-  let skipped: SkippedUser[] = [];
+  let skipped: SkippedObject[] = [];
   let totalInClerk = 0;
   let organizationsEnabled = true;
   const reportTotals = () =>
     options.onTotals?.({ counts, organizationCounts, membershipCounts, skipped, organizationsEnabled });
 
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
-    const page = await step(`reconcile-page-${offset}`, () => reconcilePage(deps, offset, run.startedAt));
+    const page = await step(`${USERS.steps.listPage}-${offset}`, () =>
+      reconcileListPage(deps, USERS, offset, run.startedAt),
+    );
     counts = addCounts(counts, page);
     skipped = [...skipped, ...page.skipped];
     totalInClerk = page.totalInClerk;
@@ -103,8 +104,8 @@ export async function driveReconciliation(
     if (page.isLastPage) break;
   }
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
-    const page = await step(`reconcile-organizations-page-${offset}`, () =>
-      unlessOrganizationsOff(() => reconcileOrganizationPage(deps, offset, run.startedAt)),
+    const page = await step(`${ORGANIZATIONS.steps.listPage}-${offset}`, () =>
+      unlessOrganizationsOff(() => reconcileListPage(deps, ORGANIZATIONS, offset, run.startedAt)),
     );
     if (isOrganizationsOff(page)) {
       organizationsEnabled = false;
@@ -147,7 +148,7 @@ export async function driveReconciliation(
         counts,
         organizationCounts,
         membershipCounts,
-        skippedUsers: skipped,
+        skipped,
         organizationsEnabled,
         ...(error === undefined ? {} : { error }),
       }),
@@ -157,7 +158,9 @@ export async function driveReconciliation(
   if (tombstoneCheck.stopReason !== undefined) return finish("stopped");
 
   for (let batch = 0, more = true; more; batch++) {
-    const result = await step(`tombstone-unlisted-${batch}`, () => tombstoneUnlistedBatch(deps, run.startedAt));
+    const result = await step(`${USERS.steps.tombstoneBatch}-${batch}`, () =>
+      tombstoneUnlistedBatch(deps, USERS, run.startedAt),
+    );
     counts = addCounts(counts, result.counts);
     skipped = [...skipped, ...result.skipped];
     reportTotals();
@@ -165,8 +168,8 @@ export async function driveReconciliation(
     more = result.hasMore;
   }
   for (let batch = 0, more = organizationsEnabled; more; batch++) {
-    const result = await step(`tombstone-unlisted-organizations-${batch}`, () =>
-      unlessOrganizationsOff(() => tombstoneUnlistedOrganizationsBatch(deps, run.startedAt)),
+    const result = await step(`${ORGANIZATIONS.steps.tombstoneBatch}-${batch}`, () =>
+      unlessOrganizationsOff(() => tombstoneUnlistedBatch(deps, ORGANIZATIONS, run.startedAt)),
     );
     if (isOrganizationsOff(result)) {
       organizationsEnabled = false;

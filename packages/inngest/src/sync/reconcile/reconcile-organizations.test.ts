@@ -6,8 +6,8 @@ import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
 import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
+import { findLatestReconciliationRun } from "@repo/db/reconciliation-runs";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
-import { findLatestReconciliationRun } from "@repo/db/users";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runReconciliation } from "./run-reconciliation.ts";
 
@@ -285,7 +285,7 @@ describe.each(testDatabaseKinds())("reconciliation of organizations and membersh
     const report = await run();
     expect(report.status).toBe("succeeded");
     // Its membership embeds it, so cannot be read either: named too, and kept.
-    expect(report.skippedUsers).toEqual([
+    expect(report.skipped).toEqual([
       { id: unstorable.id, reason: expect.stringMatching(/^invalid organization: name/) },
       { id: member?.id, reason: expect.stringMatching(/^invalid membership: organization\.name/) },
     ]);

@@ -3,7 +3,8 @@ import { countUsers, testDatabaseKinds, useTestDatabase } from "@repo/db/testing
 import { findUserById } from "@repo/db/users";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { writeListedUsers } from "./reconcile-steps.ts";
+import { writeListed } from "./reconcile-steps.ts";
+import { USERS } from "./reconciled-kinds.ts";
 
 describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind) => {
   const t = useTestDatabase(kind);
@@ -12,14 +13,14 @@ describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind
   // the parser did not foresee.
   const pageWithARefusedUser = () => {
     const users = [clerkUserJson(), clerkUserJson({ first_name: "Ada\u0000" }), clerkUserJson()];
-    return { users, ids: users.map((user) => user.id) };
+    return { valid: users, ids: users.map((user) => user.id) };
   };
 
   it("writes the rest of the page when Postgres refuses one user, and names that user", async () => {
     const page = pageWithARefusedUser();
-    const [first, refused, last] = page.users;
+    const [first, refused, last] = page.valid;
     const listedAt = new Date();
-    const result = await writeListedUsers(t.db, page, listedAt);
+    const result = await writeListed(t.db, USERS, page, listedAt);
     expect(result).toEqual({
       counts: { created: 2, updated: 0, unchanged: 0 },
       skipped: [
@@ -33,7 +34,7 @@ describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind
 
   it("stops writing one user at a time, skipping nobody else, when the database itself fails meanwhile", async () => {
     const page = pageWithARefusedUser();
-    const [first, , last] = page.users;
+    const [first, , last] = page.valid;
     // The database fails (as a lost connection does) on the last user, once the refused one is found.
     await sql`
       create function fail_like_a_lost_connection() returns trigger language plpgsql as $$
@@ -44,7 +45,7 @@ describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind
       when (new.id = ${sql.lit(last?.id)}) execute function fail_like_a_lost_connection()
     `.execute(t.db);
     try {
-      await expect(writeListedUsers(t.db, page, new Date())).rejects.toMatchObject({ code: "08006" });
+      await expect(writeListed(t.db, USERS, page, new Date())).rejects.toMatchObject({ code: "08006" });
     } finally {
       await sql`drop trigger lost_connection on users`.execute(t.db);
       await sql`drop function fail_like_a_lost_connection`.execute(t.db);
@@ -56,7 +57,7 @@ describe.each(testDatabaseKinds())("writing a page of listed users on %s", (kind
   it("fails the whole page, skipping nobody, when the trouble is the database and not a user", async () => {
     await sql`alter table users rename to users_elsewhere`.execute(t.db);
     try {
-      await expect(writeListedUsers(t.db, pageWithARefusedUser(), new Date())).rejects.toMatchObject({
+      await expect(writeListed(t.db, USERS, pageWithARefusedUser(), new Date())).rejects.toMatchObject({
         code: "42P01", // undefined_table: retried whole by Inngest, once the database is right again
       });
     } finally {

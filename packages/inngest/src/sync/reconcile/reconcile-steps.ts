@@ -1,25 +1,14 @@
-import type { ClerkClient } from "@clerk/backend";
-import { userSyncRowFromClerk } from "@repo/clerk/users";
 import type { Db } from "@repo/db/client";
-import { checkOrganizationTombstoneCandidates, type OrganizationTombstoneCheck } from "@repo/db/organizations";
 import {
   checkTombstoneCandidates,
-  findUsersNotListedSince,
-  markUsersDeleted,
-  markUsersListed,
   type ReconciliationCounts,
-  type SkippedUser,
+  type SkippedObject,
   type TombstoneCheck,
-  type UpsertOutcome,
-  upsertUsersFromClerk,
-} from "@repo/db/users";
-import {
-  CLERK_ID_FILTER_LIMIT,
-  CLERK_PAGE_SIZE,
-  type ClerkUserPage,
-  findClerkUsersById,
-  listClerkUsers,
-} from "./clerk-user-list.ts";
+} from "@repo/db/reconciliation-runs";
+import { findNotListedSince, markListed } from "@repo/db/sync";
+import { type ClerkListing, parseListing } from "./clerk-listing.ts";
+import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE, type ClerkApi } from "./clerk-requests.ts";
+import type { ReconciledKind, TopLevelKind } from "./reconciled-kinds.ts";
 import {
   describeTombstoneStop,
   exceedsTombstoneLimit,
@@ -29,69 +18,92 @@ import {
 
 /**
  * The units of work of a reconciliation, shared by the Inngest function (one step each) and the
- * `pnpm users:backfill` command. Each is safe to repeat: the writes go through the same upsert as the
- * webhooks, so a retried page, or a user a webhook updated meanwhile, is never rolled back.
+ * `pnpm clerk:backfill` command, one generic unit per kind of Clerk object (reconciled-kinds.ts). Each
+ * is safe to repeat: the writes go through the same upserts as the webhooks, so a retried page, or an
+ * object a webhook updated meanwhile, is never rolled back.
  */
-export type ReconcileDeps = { db: Db; clerk: ClerkClient };
+export type ReconcileDeps = ClerkApi & { db: Db };
 
 /** The run a step works for: its row, and when it started (what "listed during this run" means). */
 export type RunRef = { id: number; startedAt: Date };
 
+export type WriteCounts = Omit<ReconciliationCounts, "listed" | "tombstoned">;
+export type Written = { counts: WriteCounts; skipped: SkippedObject[] };
+
 export type PageResult = Omit<ReconciliationCounts, "tombstoned"> & {
-  skipped: SkippedUser[];
+  skipped: SkippedObject[];
   isLastPage: boolean;
   totalInClerk: number;
 };
 
-/** Lists one page of Clerk's users and writes it in one batched statement. */
-export async function reconcilePage(deps: ReconcileDeps, offset: number, runStartedAt: Date): Promise<PageResult> {
-  const page = await listClerkUsers(deps.clerk, offset);
-  const written = await writeListedUsers(deps.db, page, runStartedAt);
+/** Lists one page of Clerk's users or organizations and writes it in one batched statement. */
+export async function reconcileListPage<T extends { id: string }>(
+  deps: ReconcileDeps,
+  kind: TopLevelKind<T>,
+  offset: number,
+  runStartedAt: Date,
+): Promise<PageResult> {
+  const page = parseListing(await kind.listPage(deps, offset), kind);
+  const written = await writeListed(deps.db, kind, page, runStartedAt);
+  return listedPageResult(page, written, page.returned < CLERK_PAGE_SIZE);
+}
+
+/** What a unit that listed and wrote one page reports. */
+export function listedPageResult(
+  page: Pick<ClerkListing<unknown>, "returned" | "skipped" | "totalCount">,
+  written: Written,
+  isLastPage: boolean,
+): PageResult {
   return {
     listed: page.returned,
     ...written.counts,
     skipped: [...page.skipped, ...written.skipped],
-    isLastPage: page.returned < CLERK_PAGE_SIZE,
+    isLastPage,
     totalInClerk: page.totalCount,
   };
 }
 
 /**
- * Writes the users Clerk returned and marks every one of them listed, the skipped ones too: they are
- * in Clerk, so they must not become candidates for a tombstone.
+ * Writes what Clerk returned and marks every id listed, the skipped ones too: they are in Clerk, so
+ * they must not become candidates for a tombstone.
  */
-export async function writeListedUsers(
+export async function writeListed<T extends { id: string }>(
   db: Db,
-  page: Pick<ClerkUserPage, "users" | "ids">,
-  runStartedAt: Date,
-): Promise<{ counts: Omit<ReconciliationCounts, "listed" | "tombstoned">; skipped: SkippedUser[] }> {
-  let outcomes: UpsertOutcome[];
-  const skipped: SkippedUser[] = [];
+  kind: ReconciledKind<T>,
+  listing: Pick<ClerkListing<T>, "valid" | "ids">,
+  listedAt: Date,
+): Promise<Written> {
+  let outcomes: { outcome: "created" | "updated" }[];
+  const skipped: SkippedObject[] = [];
   try {
     outcomes = await db.transaction().execute(async (trx) => {
-      const written = await upsertUsersFromClerk(trx, page.users.map(userSyncRowFromClerk));
-      await markUsersListed(trx, page.ids, runStartedAt);
+      const written = await kind.upsert(trx, listing.valid);
+      await markListed(trx, kind.table, listing.ids, listedAt);
       return written;
     });
   } catch (error) {
     if (!isRefusedValue(error)) throw error;
     // One row Postgres refuses fails the whole statement, and would fail it again on every retry. The
-    // parser refuses what is known up front; for anything else, write one user at a time so the
+    // parser refuses what is known up front; for anything else, write one object at a time so the
     // refused one is skipped and named, and the rest of the page is written.
     outcomes = [];
-    for (const user of page.users) {
+    for (const item of listing.valid) {
       try {
-        outcomes.push(...(await upsertUsersFromClerk(db, [userSyncRowFromClerk(user)])));
-      } catch (rowError) {
-        if (!isRefusedValue(rowError)) throw rowError;
-        skipped.push({ id: user.id, reason: `the database refused it: ${rowError.message}` });
+        outcomes.push(...(await kind.upsert(db, [item])));
+      } catch (itemError) {
+        if (!isRefusedValue(itemError)) throw itemError;
+        skipped.push({ id: item.id, reason: `the database refused it: ${itemError.message}` });
       }
     }
-    await markUsersListed(db, page.ids, runStartedAt);
+    await markListed(db, kind.table, listing.ids, listedAt);
   }
   const created = outcomes.filter((o) => o.outcome === "created").length;
-  const stored = page.users.length - skipped.length;
+  const stored = listing.valid.length - skipped.length;
   return { counts: { created, updated: outcomes.length - created, unchanged: stored - outcomes.length }, skipped };
+}
+
+export function addWriteCounts<T extends WriteCounts>(a: T, b: WriteCounts): T {
+  return { ...a, created: a.created + b.created, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged };
 }
 
 /**
@@ -104,12 +116,13 @@ export function isRefusedValue(error: unknown): error is Error & { code: string 
   return error instanceof Error && typeof code === "string" && code.startsWith("22");
 }
 
-export type TombstoneVerdict = TombstoneCheck & {
+export type TombstoneVerdict = {
+  users: TombstoneCheck;
   /**
    * The same check for organizations (memberships are confirmed one by one instead, see the README);
    * null when Clerk has organizations turned off, so none are listed and none may be tombstoned.
    */
-  organizations: OrganizationTombstoneCheck | null;
+  organizations: TombstoneCheck | null;
   stopReason: string | undefined;
 };
 
@@ -126,71 +139,49 @@ export async function checkTombstoneLimit(
   run: RunRef,
   options: { limit: TombstoneLimit; allowMassTombstone: boolean; organizationsEnabled: boolean },
 ): Promise<TombstoneVerdict> {
-  const check = await checkTombstoneCandidates(db, run.id, run.startedAt);
+  const users = await checkTombstoneCandidates(db, run.id, "users", run.startedAt);
   const organizations = options.organizationsEnabled
-    ? await checkOrganizationTombstoneCandidates(db, run.id, run.startedAt)
+    ? await checkTombstoneCandidates(db, run.id, "organizations", run.startedAt)
     : null;
-  const kinds: KindCheck[] = [
-    { kind: "users", live: check.liveUsers, candidates: check.candidates },
-    ...(organizations
-      ? [
-          {
-            kind: "organizations" as const,
-            live: organizations.liveOrganizations,
-            candidates: organizations.candidates,
-          },
-        ]
-      : []),
+  const checks: KindCheck[] = [
+    { kind: "users", ...users },
+    ...(organizations ? [{ kind: "organizations" as const, ...organizations }] : []),
   ];
   const over = options.allowMassTombstone
     ? undefined
-    : kinds.find((kind) => exceedsTombstoneLimit(kind, options.limit));
-  return { ...check, organizations, stopReason: over ? describeTombstoneStop(over, options.limit) : undefined };
-}
-
-/**
- * After a listing that completed, tombstones live users Clerk no longer has. Offset paging can skip a
- * user when others are deleted mid-listing, so no one is tombstoned on absence alone: each candidate is
- * looked up by id first, and only those Clerk does not return are tombstoned (the rest are written and
- * marked listed). Works through at most CLERK_ID_FILTER_LIMIT candidates a call; returns whether any remain.
- */
-export async function tombstoneUnlistedBatch(deps: ReconcileDeps, runStartedAt: Date): Promise<TombstoneBatch> {
-  return confirmAndTombstone({
-    candidates: await findUsersNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT),
-    findInClerk: (ids) => findClerkUsersById(deps.clerk, ids),
-    writeListed: (found) => writeListedUsers(deps.db, found, runStartedAt),
-    markDeleted: (ids) => markUsersDeleted(deps.db, ids),
-  });
+    : checks.find((check) => exceedsTombstoneLimit(check, options.limit));
+  return { users, organizations, stopReason: over ? describeTombstoneStop(over, options.limit) : undefined };
 }
 
 export type TombstoneBatch = {
   counts: Omit<ReconciliationCounts, "listed">;
-  skipped: SkippedUser[];
+  skipped: SkippedObject[];
   hasMore: boolean;
 };
 
 /**
- * The tombstone step users and organizations share: of up to CLERK_ID_FILTER_LIMIT candidates, look
- * each up in Clerk by id, write (and mark listed) the ones Clerk still has, and tombstone only those
- * it does not return. Every id Clerk returned counts as present, valid or not: a row we cannot store
- * is still not one to tombstone.
+ * After a listing that completed, tombstones live users or organizations Clerk no longer has (an
+ * organization with its memberships). Offset paging can skip an object when others are deleted
+ * mid-listing, so nothing is tombstoned on absence alone: of up to CLERK_ID_FILTER_LIMIT candidates,
+ * each is looked up in Clerk by id, the ones Clerk still has are written (and marked listed), and only
+ * those it does not return are tombstoned. Every id Clerk returned counts as present, valid or not: a
+ * row we cannot store is still not one to tombstone. Returns whether candidates remain.
  */
-export async function confirmAndTombstone<Found extends { ids: readonly string[]; skipped: SkippedUser[] }>(batch: {
-  candidates: string[];
-  findInClerk: (ids: readonly string[]) => Promise<Found>;
-  writeListed: (found: Found) => Promise<{
-    counts: Omit<ReconciliationCounts, "listed" | "tombstoned">;
-    skipped: SkippedUser[];
-  }>;
-  markDeleted: (ids: readonly string[]) => Promise<string[]>;
-}): Promise<TombstoneBatch> {
-  const { candidates } = batch;
+export async function tombstoneUnlistedBatch<T extends { id: string }>(
+  deps: ReconcileDeps,
+  kind: TopLevelKind<T>,
+  runStartedAt: Date,
+): Promise<TombstoneBatch> {
+  const candidates = await findNotListedSince(deps.db, kind.table, runStartedAt, CLERK_ID_FILTER_LIMIT);
   if (candidates.length === 0)
     return { counts: { created: 0, updated: 0, unchanged: 0, tombstoned: 0 }, skipped: [], hasMore: false };
-  const stillInClerk = await batch.findInClerk(candidates);
-  const written = await batch.writeListed(stillInClerk);
+  const stillInClerk = parseListing(await kind.findById(deps, candidates), kind);
+  const written = await writeListed(deps.db, kind, stillInClerk, runStartedAt);
   const present = new Set(stillInClerk.ids);
-  const tombstoned = await batch.markDeleted(candidates.filter((id) => !present.has(id)));
+  const tombstoned = await kind.markDeleted(
+    deps.db,
+    candidates.filter((id) => !present.has(id)),
+  );
   return {
     counts: { ...written.counts, tombstoned: tombstoned.length },
     skipped: [...stillInClerk.skipped, ...written.skipped],

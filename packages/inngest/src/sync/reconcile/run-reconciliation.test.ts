@@ -1,14 +1,13 @@
 import { createClerkClient } from "@clerk/backend";
 import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
 import { userSyncRowFromClerk } from "@repo/clerk/users";
-import { countUsers, testDatabaseKinds, truncateAll, useTestDatabase } from "@repo/db/testing";
 import {
   findLatestReconciliationRun,
-  findUserById,
   ReconciliationAlreadyRunningError,
   startReconciliationRun,
-  upsertUsersFromClerk,
-} from "@repo/db/users";
+} from "@repo/db/reconciliation-runs";
+import { countUsers, testDatabaseKinds, truncateAll, useTestDatabase } from "@repo/db/testing";
+import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runReconciliation } from "./run-reconciliation.ts";
@@ -139,7 +138,7 @@ describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API o
     await seedUsersMissingFromClerk(11); // 11 of 100: over both bounds
     const report = await run();
     expect(report).toMatchObject({ status: "stopped", counts: { listed: 89, tombstoned: 0 } });
-    expect(report.tombstoneCheck).toMatchObject({ liveUsers: 100, candidates: 11 });
+    expect(report.tombstoneCheck).toMatchObject({ users: { live: 100, candidates: 11 } });
     expect(await countTombstones()).toBe(0);
     const recorded = await findLatestReconciliationRun(t.db);
     expect(recorded).toMatchObject({ status: "stopped", live_users: 100, tombstone_candidates: 11, tombstoned: 0 });
@@ -178,13 +177,13 @@ describe.each(testDatabaseKinds())("reconciliation against Clerk's Backend API o
   it("takes another limit from its options, and refuses an invalid one before recording a run", async () => {
     seedClerk(50);
     await seedUsersMissingFromClerk(20);
-    expect(await run({ tombstoneLimit: { share: 0.5, minUsers: 0 } })).toMatchObject({ status: "succeeded" });
+    expect(await run({ tombstoneLimit: { share: 0.5, minCount: 0 } })).toMatchObject({ status: "succeeded" });
     await truncateAll(t.db);
     await seedUsersMissingFromClerk(3);
-    expect(await run({ tombstoneLimit: { share: 0, minUsers: 2 } })).toMatchObject({ status: "stopped" });
+    expect(await run({ tombstoneLimit: { share: 0, minCount: 2 } })).toMatchObject({ status: "stopped" });
     await truncateAll(t.db);
-    await expect(run({ tombstoneLimit: { share: -0.1, minUsers: 1.5 } })).rejects.toThrow(
-      /Invalid reconciliation tombstone limit \(share: .*; minUsers: .*\)/,
+    await expect(run({ tombstoneLimit: { share: -0.1, minCount: 1.5 } })).rejects.toThrow(
+      /Invalid reconciliation tombstone limit \(share: .*; minCount: .*\)/,
     );
     expect(await findLatestReconciliationRun(t.db)).toBeUndefined();
   });

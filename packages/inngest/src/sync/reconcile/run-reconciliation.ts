@@ -1,31 +1,27 @@
 import {
+  emptyCounts,
   finishReconciliationRun,
   type ReconciliationCounts,
   type ReconciliationRun,
-  type SkippedUser,
   startReconciliationRun,
-} from "@repo/db/users";
+} from "@repo/db/reconciliation-runs";
 import { ClerkRateLimitedError } from "./clerk-requests.ts";
-import { driveReconciliation, type ReconciliationTotals, type RunStep } from "./reconcile-driver.ts";
-import type { ReconcileDeps, TombstoneVerdict } from "./reconcile-steps.ts";
+import {
+  driveReconciliation,
+  type ReconciliationOutcome,
+  type ReconciliationTotals,
+  type RunStep,
+} from "./reconcile-driver.ts";
+import {
+  driveIncrementalReconciliation,
+  type IncrementalOutcome,
+  startIncrementalRun,
+} from "./reconcile-incremental.ts";
+import type { ReconcileDeps } from "./reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
-export type ReconciliationReport = {
-  run: ReconciliationRun;
-  /** `stopped`: it would have tombstoned more users than the limit allows, so it tombstoned none. */
-  status: "succeeded" | "stopped";
-  /** Users. */
-  counts: ReconciliationCounts;
-  organizationCounts: ReconciliationCounts;
-  membershipCounts: ReconciliationCounts;
-  /** Users, organizations and memberships Clerk returned that could not be stored, with the reason. */
-  skippedUsers: SkippedUser[];
-  /** The check before any tombstone: live users, those the listing did not see, and why it stopped. */
-  tombstoneCheck: TombstoneVerdict;
-  /** False: Clerk has organizations turned off, so organizations and memberships were left as they were. */
-  organizationsEnabled: boolean;
-  seconds: number;
-};
+/** What a run in this process did: the driver's outcome, the run's row as it started, and how long it took. */
+export type ReconciliationReport = ReconciliationOutcome & { run: ReconciliationRun; seconds: number };
 
 export type RunOptions = {
   trigger: string;
@@ -53,7 +49,7 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
   const run = await startReconciliationRun(deps.db, options.trigger, { massTombstoneAllowed: allowMassTombstone });
   const runRef = { id: run.id, startedAt: run.started_at };
   const step: RunStep = (_name, work) => waitOutRateLimits(work, options);
-  let outcome: Awaited<ReturnType<typeof driveReconciliation>>;
+  let outcome: ReconciliationOutcome;
   // What the units that succeeded wrote, so a failed run's row says so for all three tables.
   let totals: ReconciliationTotals | undefined;
   try {
@@ -69,12 +65,12 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
     const message = error instanceof Error ? error.message : String(error);
     await finishReconciliationRun(deps.db, run.id, {
       status: "failed",
-      counts: totals?.counts ?? { listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 },
+      counts: totals?.counts ?? emptyCounts(),
       ...(totals
         ? {
             organizationCounts: totals.organizationCounts,
             membershipCounts: totals.membershipCounts,
-            skippedUsers: totals.skipped,
+            skipped: totals.skipped,
             organizationsEnabled: totals.organizationsEnabled,
           }
         : {}),
@@ -82,21 +78,53 @@ export async function runReconciliation(deps: ReconcileDeps, options: RunOptions
     });
     throw error;
   }
-  return {
-    run,
-    status: outcome.status,
-    counts: outcome.counts,
-    organizationCounts: outcome.organizationCounts,
-    membershipCounts: outcome.membershipCounts,
-    skippedUsers: outcome.skipped,
-    tombstoneCheck: outcome.tombstoneCheck,
-    organizationsEnabled: outcome.organizationsEnabled,
-    seconds: (performance.now() - startedAt) / 1000,
-  };
+  return { run, ...outcome, seconds: (performance.now() - startedAt) / 1000 };
+}
+
+export type IncrementalReport = IncrementalOutcome & {
+  run: ReconciliationRun;
+  /** From when Clerk's changes were read (null: no run had succeeded, so every user was read). */
+  since: Date | null;
+  seconds: number;
+};
+
+export type IncrementalRunOptions = Pick<RunOptions, "trigger" | "sleep" | "maxRateLimitWaits">;
+
+/**
+ * An incremental reconciliation in this process (reconcile-incremental.ts): for `pnpm clerk:backfill
+ * --incremental` and the development server's pull. Returns undefined when it skipped, because a full
+ * run (or another incremental one) is going: not an error.
+ */
+export async function runIncrementalReconciliation(
+  deps: ReconcileDeps,
+  options: IncrementalRunOptions,
+): Promise<IncrementalReport | undefined> {
+  const startedAt = performance.now();
+  const started = await startIncrementalRun(deps.db, options.trigger);
+  if (!started) return undefined;
+  const step: RunStep = (_name, work) => waitOutRateLimits(work, options);
+  let totals: IncrementalOutcome | undefined;
+  try {
+    const outcome = await driveIncrementalReconciliation(deps, started, step, (latest) => {
+      totals = latest;
+    });
+    return { run: started.run, since: started.since, ...outcome, seconds: (performance.now() - startedAt) / 1000 };
+  } catch (error) {
+    await finishReconciliationRun(deps.db, started.id, {
+      status: "failed",
+      counts: totals?.counts ?? emptyCounts(),
+      skipped: totals?.skipped ?? [],
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
 }
 
 /** Clerk's rate limits (1000 requests / 10 s in production, 100 in development): wait as long as Clerk asks. */
-async function waitOutRateLimits<T>(work: () => Promise<T>, options: RunOptions): Promise<T> {
+async function waitOutRateLimits<T>(
+  work: () => Promise<T>,
+  options: Pick<RunOptions, "sleep" | "maxRateLimitWaits">,
+): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let waits = 0; ; waits++) {
     try {

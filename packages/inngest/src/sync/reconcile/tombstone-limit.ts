@@ -4,17 +4,17 @@ import { z } from "zod";
  * How many tombstones a run may write without an explicit override. A tombstone erases a user's
  * personal data for good, and a listing that lacks most users more likely means the wrong Clerk
  * instance than a mass deletion: so a run that would tombstone more than `share` of the live users AND
- * more than `minUsers` users tombstones nobody and stops. (`minUsers` lets a small app delete a few
+ * more than `minCount` users tombstones nobody and stops. (`minCount` lets a small app delete a few
  * users without tripping the share.)
  */
 export const tombstoneLimitSchema = z.object({
   share: z.number().min(0).max(1),
-  minUsers: z.number().int().nonnegative(),
+  minCount: z.number().int().nonnegative(),
 });
 
 export type TombstoneLimit = z.infer<typeof tombstoneLimitSchema>;
 
-export const DEFAULT_TOMBSTONE_LIMIT: TombstoneLimit = { share: 0.1, minUsers: 10 };
+export const DEFAULT_TOMBSTONE_LIMIT: TombstoneLimit = { share: 0.1, minCount: 10 };
 
 /** Validates a limit given by configuration, with an error that says what is wrong. */
 export function parseTombstoneLimit(limit: unknown): TombstoneLimit {
@@ -22,7 +22,7 @@ export function parseTombstoneLimit(limit: unknown): TombstoneLimit {
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new Error(
-      `Invalid reconciliation tombstone limit (${issues}): share is a fraction from 0 to 1, minUsers a whole number`,
+      `Invalid reconciliation tombstone limit (${issues}): share is a fraction from 0 to 1, minCount a whole number`,
     );
   }
   return result.data;
@@ -36,14 +36,14 @@ export function parseTombstoneLimit(limit: unknown): TombstoneLimit {
 export type KindCheck = { kind: "users" | "organizations"; live: number; candidates: number };
 
 export function exceedsTombstoneLimit(check: KindCheck, limit: TombstoneLimit): boolean {
-  return check.candidates > limit.minUsers && check.candidates > limit.share * check.live;
+  return check.candidates > limit.minCount && check.candidates > limit.share * check.live;
 }
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 /** The limit in words: "more than 10% of the live users and more than 10 users". */
 export function describeTombstoneLimit(limit: TombstoneLimit, kind: KindCheck["kind"] = "users"): string {
-  return `more than ${percent(limit.share)} of the live ${kind} and more than ${limit.minUsers} ${kind}`;
+  return `more than ${percent(limit.share)} of the live ${kind} and more than ${limit.minCount} ${kind}`;
 }
 
 /** What a stopped run records and prints: the numbers, the likely cause, and how to proceed. */

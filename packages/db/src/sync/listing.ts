@@ -1,8 +1,23 @@
-import type { ExpressionBuilder, Kysely } from "kysely";
-import type { Database } from "./schema.ts";
+import type { ExpressionBuilder } from "kysely";
+import type { Database } from "../schema.ts";
+import type { Executor } from "./types.ts";
 
 /** The tables a reconciliation lists from Clerk and may tombstone from; each has these columns. */
 export type ListedTable = "users" | "organizations" | "organization_memberships";
+
+/** The tables whose tombstone candidates are taken in id order (memberships go by organization, see there). */
+export type IdOrderedTable = Exclude<ListedTable, "organization_memberships">;
+
+/** Notes that these rows were in Clerk's lists during the run that started at `listedAt`. */
+export async function markListed(
+  db: Executor,
+  table: ListedTable,
+  ids: readonly string[],
+  listedAt: Date,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable(table).set({ last_listed_at: listedAt }).where("id", "in", ids).execute();
+}
 
 /**
  * The rows a complete listing that started at `runStartedAt` did not see: candidates for a tombstone.
@@ -19,8 +34,8 @@ export function wasNotListedSince(eb: ExpressionBuilder<Database, ListedTable>, 
 
 /** Live rows of `table` that the listing did not see, in id order: at most `limit` of them. */
 export async function findNotListedSince(
-  db: Kysely<Database>,
-  table: "users" | "organizations",
+  db: Executor,
+  table: IdOrderedTable,
   runStartedAt: Date,
   limit: number,
 ): Promise<string[]> {
@@ -37,8 +52,8 @@ export async function findNotListedSince(
 
 /** The live rows of `table`, and how many of them findNotListedSince would return. */
 export async function countLiveAndNotListed(
-  db: Kysely<Database>,
-  table: "users" | "organizations",
+  db: Executor,
+  table: IdOrderedTable,
   runStartedAt: Date,
 ): Promise<{ live: number; notListed: number }> {
   const counts = await db

@@ -1,18 +1,15 @@
-import type { ClerkClient } from "@clerk/backend";
-import type { Db } from "@repo/db/client";
-import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/users";
+import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
 import { cron, RetryAfterError } from "inngest";
 import type { InngestClient } from "../../client.ts";
 import { ClerkRateLimitedError } from "./clerk-requests.ts";
-import { usersReconcileRequested } from "./events.ts";
+import { reconcileRequested } from "./events.ts";
 import { driveReconciliation, type RunStep } from "./reconcile-driver.ts";
+import type { ReconcileDeps } from "./reconcile-steps.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, parseTombstoneLimit, type TombstoneLimit } from "./tombstone-limit.ts";
 
 export const DEFAULT_RECONCILE_CRON = "0 3 * * *";
 
-export type ReconcileUsersDeps = {
-  db: Db;
-  clerk: ClerkClient;
+export type ReconcileFunctionDeps = ReconcileDeps & {
   /** Above this, a run stops before tombstoning anyone (DEFAULT_TOMBSTONE_LIMIT when not given). */
   tombstoneLimit?: TombstoneLimit | undefined;
 };
@@ -25,17 +22,19 @@ export type ReconcileUsersDeps = {
  * succeeded, and only as much as the tombstone limit allows unless the event says `allowMassTombstone`.
  * `singleton` skips a new run while one is going.
  */
-export function createReconcileUsersFunction(
+export function createReconcileFunction(
   inngest: InngestClient,
-  deps: ReconcileUsersDeps,
+  deps: ReconcileFunctionDeps,
   schedule = DEFAULT_RECONCILE_CRON,
 ) {
   const limit = parseTombstoneLimit(deps.tombstoneLimit ?? DEFAULT_TOMBSTONE_LIMIT);
   return inngest.createFunction(
     {
+      // The id (and the event's name) date from when only users were reconciled. Inngest keys runs,
+      // history and the singleton on them, so they stay.
       id: "reconcile-users",
-      name: "Reconcile the users table with Clerk",
-      triggers: [cron(schedule), usersReconcileRequested],
+      name: "Reconcile users, organizations and memberships with Clerk",
+      triggers: [cron(schedule), reconcileRequested],
       singleton: { mode: "skip" },
       retries: 10,
       // Runs once the retries are spent, and ends this run's row only: `event.data.run_id` is the failed
@@ -47,7 +46,9 @@ export function createReconcileUsersFunction(
       },
     },
     async ({ event, step, runId, logger }) => {
-      const isRequested = event.name === usersReconcileRequested.name;
+      const isRequested = event.name === reconcileRequested.name;
+      // The incremental function's (reconcile-incremental-function.ts): this one has nothing to do.
+      if (isRequested && event.data.mode === "incremental") return { status: "skipped", reason: "incremental request" };
       const allowMassTombstone = isRequested && event.data.allowMassTombstone === true;
       const run = await step.run("start-run", async () => {
         const started = await startReconciliationRun(deps.db, isRequested ? "requested" : "cron", {
@@ -57,10 +58,7 @@ export function createReconcileUsersFunction(
         return { id: started.id, startedAt: started.started_at.toISOString() };
       });
       const runRef = { id: run.id, startedAt: new Date(run.startedAt) };
-      // Every unit returns plain JSON (see RunStep), so what step.run hands back is the unit's own value.
-      const unit: RunStep = <T>(name: string, work: () => Promise<T>) =>
-        step.run(name, () => retryAfterRateLimit(work)) as Promise<T>;
-      const outcome = await driveReconciliation(deps, runRef, unit, { limit, allowMassTombstone });
+      const outcome = await driveReconciliation(deps, runRef, inngestUnits(step), { limit, allowMassTombstone });
       const summary = {
         status: outcome.status,
         ...outcome.counts,
@@ -76,6 +74,14 @@ export function createReconcileUsersFunction(
       return { ...summary, stopReason };
     },
   );
+}
+
+/**
+ * Units of work as Inngest steps, each retried on its own. Every unit returns plain JSON (see RunStep),
+ * so what step.run hands back is the unit's own value.
+ */
+export function inngestUnits(step: { run: (name: string, work: () => Promise<unknown>) => Promise<unknown> }): RunStep {
+  return <T>(name: string, work: () => Promise<T>) => step.run(name, () => retryAfterRateLimit(work)) as Promise<T>;
 }
 
 /** A 429 from Clerk becomes Inngest's RetryAfterError, so the step is retried when Clerk says, not sooner. */

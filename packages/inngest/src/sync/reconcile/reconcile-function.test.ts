@@ -8,31 +8,27 @@ import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson, useClerkApiS
 import { userSyncRowFromClerk } from "@repo/clerk/users";
 import { findMembershipById, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
+import { findLatestReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
-import {
-  findLatestReconciliationRun,
-  findUserById,
-  startReconciliationRun,
-  upsertUsersFromClerk,
-} from "@repo/db/users";
+import { findUserById, upsertUsersFromClerk } from "@repo/db/users";
 import { RetryAfterError } from "inngest";
 import { serve } from "inngest/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient, INNGEST_APP_ID, type InngestClient } from "../../client.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
-import { ClerkRateLimitedError } from "./clerk-user-list.ts";
-import { createReconcileUsersFunction, retryAfterRateLimit } from "./reconcile-users.ts";
+import { ClerkRateLimitedError } from "./clerk-requests.ts";
+import { createReconcileFunction, retryAfterRateLimit } from "./reconcile-function.ts";
 
 describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (kind) => {
   const t = useTestDatabase(kind);
   const stub = useClerkApiStub({ organizations: true });
   let inngest: InngestClient;
-  let fn: ReturnType<typeof createReconcileUsersFunction>;
+  let fn: ReturnType<typeof createReconcileFunction>;
 
   beforeAll(() => {
     const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
     inngest = createInngestClient({ isDev: true, logger: silentLogger() });
-    fn = createReconcileUsersFunction(inngest, { db: t.db, clerk });
+    fn = createReconcileFunction(inngest, { db: t.db, clerk });
   });
 
   function seedClerk(count: number) {
@@ -213,7 +209,7 @@ describe.each(testDatabaseKinds())("reconcile-users Inngest function on %s", (ki
   it("refuses an invalid tombstone limit when it is built", () => {
     const clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
     expect(() =>
-      createReconcileUsersFunction(inngest, { db: t.db, clerk, tombstoneLimit: { share: 10, minUsers: 10 } }),
+      createReconcileFunction(inngest, { db: t.db, clerk, tombstoneLimit: { share: 10, minCount: 10 } }),
     ).toThrow(/Invalid reconciliation tombstone limit \(share: .*\): share is a fraction from 0 to 1/);
   });
 

@@ -1,8 +1,11 @@
-import { type Kysely, sql } from "kysely";
-import type { Database, ReconciliationRun, SkippedUser } from "../schema.ts";
-import { countLiveAndNotListed, findNotListedSince } from "../sync-listing.ts";
+import { sql } from "kysely";
+import type { ReconciliationKind, ReconciliationRun, SkippedObject } from "../schema.ts";
+import type { Executor } from "../sync/types.ts";
 
-type Executor = Kysely<Database>;
+/**
+ * A reconciliation run's row in `reconciliation_runs`: its start (one at a time), its counts per kind of
+ * Clerk object, its end. The columns without a prefix (`listed` ... `tombstoned`) are the users'.
+ */
 
 export type ReconciliationCounts = {
   listed: number;
@@ -36,35 +39,45 @@ export class ReconciliationAlreadyRunningError extends Error {
 
 /**
  * A run that has not finished after this long is taken to have crashed (its process died before it
- * could record the failure), so it no longer blocks new runs. Far longer than a listing of a million
- * users takes at Clerk's rate limits.
+ * could record the failure), so it no longer blocks new runs of its kind. For a full run, far longer
+ * than a listing of a million users takes at Clerk's rate limits; an incremental run reads what changed
+ * in minutes, so one that crashed must not hold back the next for hours.
  */
-const ABANDONED_AFTER = "6 hours";
+const ABANDONED_AFTER: Record<ReconciliationKind, string> = { full: "6 hours", incremental: "1 hour" };
 
 export type RunStartOptions = {
+  /** `full` unless said otherwise. */
+  kind?: ReconciliationKind;
   /** The Inngest run doing the work, so its failure handler can find this row (none for the command line). */
   inngestRunId?: string;
   /** Whoever started it allowed more tombstones than the usual share (recorded for the audit trail). */
   massTombstoneAllowed?: boolean;
 };
 
-/** Records the start of a run; refuses while another one is running (one at a time, by a unique index). */
+/**
+ * Records the start of a run; refuses while another run of its kind is running (one at a time per kind,
+ * by a unique index).
+ */
 export async function startReconciliationRun(
   db: Executor,
   trigger: string,
   options: RunStartOptions = {},
 ): Promise<ReconciliationRun> {
+  const kind = options.kind ?? "full";
+  const abandonedAfter = ABANDONED_AFTER[kind];
   await db
     .updateTable("reconciliation_runs")
-    .set({ status: "failed", finished_at: sql`now()`, error: `abandoned: did not finish within ${ABANDONED_AFTER}` })
+    .set({ status: "failed", finished_at: sql`now()`, error: `abandoned: did not finish within ${abandonedAfter}` })
     .where("status", "=", "running")
-    .where("started_at", "<", sql<Date>`now() - ${sql.lit(ABANDONED_AFTER)}::interval`)
+    .where("kind", "=", kind)
+    .where("started_at", "<", sql<Date>`now() - ${sql.lit(abandonedAfter)}::interval`)
     .execute();
   try {
     return await db
       .insertInto("reconciliation_runs")
       .values({
         status: "running",
+        kind,
         trigger,
         inngest_run_id: options.inngestRunId ?? null,
         mass_tombstone_allowed: options.massTombstoneAllowed ?? false,
@@ -73,19 +86,43 @@ export async function startReconciliationRun(
       .executeTakeFirstOrThrow();
   } catch (error) {
     if ((error as { code?: string }).code !== "23505") throw error;
-    const running = await db
-      .selectFrom("reconciliation_runs")
-      .select("started_at")
-      .where("status", "=", "running")
-      .executeTakeFirst();
+    const running = await findRunningReconciliation(db, kind);
     throw new ReconciliationAlreadyRunningError(
-      `A reconciliation is already running (started ${running?.started_at.toISOString() ?? "just now"})`,
+      `A${kind === "full" ? "" : "n incremental"} reconciliation is already running (started ${running?.started_at.toISOString() ?? "just now"})`,
     );
   }
 }
 
-/** How many skipped users a run's row names; the count covers them all. */
-export const SKIPPED_USERS_NAMED = 100;
+/** The run of this kind that is going now, if any. */
+export async function findRunningReconciliation(
+  db: Executor,
+  kind: ReconciliationKind,
+): Promise<ReconciliationRun | undefined> {
+  return db
+    .selectFrom("reconciliation_runs")
+    .selectAll()
+    .where("status", "=", "running")
+    .where("kind", "=", kind)
+    .executeTakeFirst();
+}
+
+/**
+ * When the latest run that succeeded, of either kind, started: everything Clerk changed before then was
+ * written by it (or by a webhook), so an incremental run reads Clerk's changes from there on.
+ */
+export async function findLastSuccessfulRunStart(db: Executor): Promise<Date | undefined> {
+  const run = await db
+    .selectFrom("reconciliation_runs")
+    .select("started_at")
+    .where("status", "=", "succeeded")
+    .orderBy("started_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return run?.started_at;
+}
+
+/** How many skipped objects a run's row names; the count covers them all. */
+export const SKIPPED_OBJECTS_NAMED = 100;
 
 export async function finishReconciliationRun(
   db: Executor,
@@ -98,12 +135,12 @@ export async function finishReconciliationRun(
     membershipCounts?: ReconciliationCounts;
     error?: string;
     /** Users, organizations and memberships Clerk returned that could not be stored (their ids say which). */
-    skippedUsers?: readonly SkippedUser[];
+    skipped?: readonly SkippedObject[];
     /** What Clerk said of its organizations feature (left unknown when not given). */
     organizationsEnabled?: boolean;
   },
 ): Promise<void> {
-  const skipped = [...new Map((outcome.skippedUsers ?? []).map((user) => [user.id, user])).values()];
+  const skipped = [...new Map((outcome.skipped ?? []).map((user) => [user.id, user])).values()];
   await db
     .updateTable("reconciliation_runs")
     .set({
@@ -114,9 +151,9 @@ export async function finishReconciliationRun(
       organizations_enabled: outcome.organizationsEnabled ?? null,
       error: outcome.error ?? null,
       skipped: skipped.length,
-      // Escaped, because what made a user unstorable may be in its id too, and must not fail this write.
+      // Escaped, because what made an object unstorable may be in its id too, and must not fail this write.
       skipped_users: JSON.stringify(
-        skipped.slice(0, SKIPPED_USERS_NAMED).map(({ id, reason }) => ({ id: escaped(id), reason: escaped(reason) })),
+        skipped.slice(0, SKIPPED_OBJECTS_NAMED).map(({ id, reason }) => ({ id: escaped(id), reason: escaped(reason) })),
       ),
       finished_at: sql`now()`,
     })
@@ -142,45 +179,9 @@ export async function findLatestReconciliationRun(db: Executor): Promise<Reconci
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
 }
 
-/** Notes that these users were in Clerk's list during the run that started at `listedAt`. */
-export async function markUsersListed(db: Executor, ids: readonly string[], listedAt: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable("users").set({ last_listed_at: listedAt }).where("id", "in", ids).execute();
-}
-
-/**
- * Live users a complete listing that started at `runStartedAt` did not see. Only users Clerk created
- * before the run began count: one created during the run may have been added after the listing went
- * past its place, and its webhook will bring it anyway.
- */
-export async function findUsersNotListedSince(db: Executor, runStartedAt: Date, limit: number): Promise<string[]> {
-  return findNotListedSince(db, "users", runStartedAt, limit);
-}
-
-export type TombstoneCheck = { liveUsers: number; candidates: number };
-
-/**
- * Counts, before anyone is tombstoned, the live users and the candidates for a tombstone (the live
- * users findUsersNotListedSince would return), and records both on the run.
- */
-export async function checkTombstoneCandidates(
-  db: Executor,
-  runId: number,
-  runStartedAt: Date,
-): Promise<TombstoneCheck> {
-  const counts = await countLiveAndNotListed(db, "users", runStartedAt);
-  const check = { liveUsers: counts.live, candidates: counts.notListed };
-  await db
-    .updateTable("reconciliation_runs")
-    .set({ live_users: check.liveUsers, tombstone_candidates: check.candidates })
-    .where("id", "=", runId)
-    .execute();
-  return check;
-}
-
 /**
  * Records that the reconciliation of this Inngest run failed for good (its retries are exhausted). Only
- * that run's row: another run may be going meanwhile (`pnpm users:backfill`, or one that started after
+ * that run's row: another run may be going meanwhile (`pnpm clerk:backfill`, or one that started after
  * this one was taken for abandoned), and it is not this failure's to end.
  */
 export async function failInngestReconciliationRun(db: Executor, inngestRunId: string, error: string): Promise<void> {

@@ -1,0 +1,16 @@
+export type { ReconciliationKind, ReconciliationRun, SkippedObject } from "../schema.ts";
+export {
+  addCounts,
+  emptyCounts,
+  failInngestReconciliationRun,
+  findLastSuccessfulRunStart,
+  findLatestReconciliationRun,
+  findRunningReconciliation,
+  finishReconciliationRun,
+  ReconciliationAlreadyRunningError,
+  type ReconciliationCounts,
+  type RunStartOptions,
+  SKIPPED_OBJECTS_NAMED,
+  startReconciliationRun,
+} from "./runs.ts";
+export { checkTombstoneCandidates, type TombstoneCheck } from "./tombstone-check.ts";

@@ -1,0 +1,2 @@
+export { findNotListedSince, type IdOrderedTable, type ListedTable, markListed } from "./listing.ts";
+export { type Executor, newestPerId, type UpsertOutcome } from "./types.ts";

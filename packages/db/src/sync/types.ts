@@ -1,0 +1,26 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../schema.ts";
+
+/**
+ * What every kind of Clerk object's sync shares (users, organizations, memberships), in one place each
+ * kind imports without reaching into a sibling kind's folder.
+ */
+
+/** A database handle or an open transaction: repository functions work with either. */
+export type Executor = Kysely<Database>;
+
+/** A row an upsert created or changed; a row missing from an upsert's result was left alone. */
+export type UpsertOutcome = { id: string; outcome: "created" | "updated" };
+
+/**
+ * One row per id, the newest by Clerk's `updated_at`. A batch upsert may not touch a row twice, and the
+ * older duplicate would lose to the version guard anyway.
+ */
+export function newestPerId<Row extends { id: string; clerk_updated_at: Date }>(rows: readonly Row[]): Row[] {
+  const newest = new Map<string, Row>();
+  for (const row of rows) {
+    const seen = newest.get(row.id);
+    if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
+  }
+  return [...newest.values()];
+}

@@ -1,0 +1,107 @@
+import { createClerkClient } from "@clerk/backend";
+import { clerkUserJson, useClerkApiStub } from "@repo/clerk/testing";
+import type { ClerkUserJson } from "@repo/clerk/users";
+import { findLatestReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
+import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
+import { findUserById } from "@repo/db/users";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createInngestClient, type InngestClient } from "../../client.ts";
+import { runFunction, silentLogger } from "../../testing/run-function.ts";
+import { createReconcileFunction } from "./reconcile-function.ts";
+import { createIncrementalReconcileFunction } from "./reconcile-incremental-function.ts";
+import { runIncrementalReconciliation, runReconciliation } from "./run-reconciliation.ts";
+
+describe.each(testDatabaseKinds())("incremental reconciliation on %s", (kind) => {
+  const t = useTestDatabase(kind);
+  const stub = useClerkApiStub();
+  let clerk: ReturnType<typeof createClerkClient>;
+  let inngest: InngestClient;
+
+  beforeAll(() => {
+    clerk = createClerkClient({ secretKey: "sk_test_offline", apiUrl: stub.url });
+    inngest = createInngestClient({ isDev: true, logger: silentLogger() });
+  });
+
+  function seedClerk(count: number): ClerkUserJson[] {
+    const users = Array.from({ length: count }, () => clerkUserJson());
+    for (const user of users) stub.users.set(user.id, user);
+    return users;
+  }
+
+  const fullRun = () => runReconciliation({ db: t.db, clerk }, { trigger: "test", sleep: async () => {} });
+  const incrementalRun = () =>
+    runIncrementalReconciliation({ db: t.db, clerk }, { trigger: "test", sleep: async () => {} });
+  /** The user list requests Clerk received since the last reset (each also asks /v1/users/count, see the SDK). */
+  const userListRequests = () => stub.requests.filter((request) => request.startsWith("GET /v1/users?"));
+
+  it("after a full run, brings the two users changed and the one added out of 1,200 in one list request", async () => {
+    const [first, second] = seedClerk(1200);
+    await fullRun();
+    stub.requests.length = 0;
+    const now = Date.now();
+    stub.users.set(first?.id ?? "", { ...(first as ClerkUserJson), first_name: "Grace", updated_at: now });
+    stub.users.set(second?.id ?? "", { ...(second as ClerkUserJson), last_name: "Hopper", updated_at: now + 1 });
+    const added = clerkUserJson({ created_at: now, updated_at: now });
+    stub.users.set(added.id, added);
+
+    const report = await incrementalRun();
+
+    expect(report?.counts).toEqual({ listed: 3, created: 1, updated: 2, unchanged: 0, tombstoned: 0 });
+    expect(userListRequests()).toEqual([expect.stringContaining("order_by=-updated_at")]);
+    expect(stub.requests.filter((request) => /^GET \/v1\/users\/user_/.test(request))).toEqual([]);
+    expect((await findUserById(t.db, first?.id ?? ""))?.first_name).toBe("Grace");
+    expect((await findUserById(t.db, second?.id ?? ""))?.last_name).toBe("Hopper");
+    expect((await findUserById(t.db, added.id))?.deleted_at).toBeNull();
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({
+      kind: "incremental",
+      status: "succeeded",
+      listed: 3,
+      created: 1,
+      updated: 2,
+    });
+  });
+
+  it("costs one list request when nothing changed", async () => {
+    seedClerk(600);
+    await fullRun();
+    stub.requests.length = 0;
+    const report = await incrementalRun();
+    expect(report?.counts).toEqual({ listed: 0, created: 0, updated: 0, unchanged: 0, tombstoned: 0 });
+    expect(userListRequests()).toHaveLength(1);
+  });
+
+  it("tombstones nobody: a user deleted in Clerk stays until the next full run tombstones it", async () => {
+    const [gone] = seedClerk(20);
+    await fullRun();
+    stub.users.delete(gone?.id ?? "");
+
+    expect((await incrementalRun())?.counts.tombstoned).toBe(0);
+    expect((await findUserById(t.db, gone?.id ?? ""))?.deleted_at).toBeNull();
+
+    expect((await fullRun()).counts.tombstoned).toBe(1);
+    expect((await findUserById(t.db, gone?.id ?? ""))?.deleted_at).toBeInstanceOf(Date);
+  });
+
+  it("skips quietly while a full run is going, asking Clerk nothing and recording nothing", async () => {
+    seedClerk(3);
+    const full = await startReconciliationRun(t.db, "test");
+    expect(await incrementalRun()).toBeUndefined();
+    expect(stub.requests).toEqual([]);
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({ id: full.id, kind: "full", status: "running" });
+  });
+
+  it("runs on app/users.reconcile.requested with mode incremental, which the full run's function leaves alone", async () => {
+    seedClerk(5);
+    await fullRun();
+    const [user] = [...stub.users.values()];
+    stub.users.set(user?.id ?? "", { ...(user as ClerkUserJson), first_name: "Grace", updated_at: Date.now() });
+    const event = { name: "app/users.reconcile.requested", data: { mode: "incremental" } };
+
+    const full = await runFunction(createReconcileFunction(inngest, { db: t.db, clerk }), event);
+    expect(full).toMatchObject({ result: { status: "skipped" }, error: undefined });
+    const incremental = await runFunction(createIncrementalReconcileFunction(inngest, { db: t.db, clerk }), event);
+    expect(incremental).toMatchObject({ result: { status: "succeeded", listed: 1, updated: 1 }, error: undefined });
+    expect((await findUserById(t.db, user?.id ?? ""))?.first_name).toBe("Grace");
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({ kind: "incremental", trigger: "requested" });
+  });
+});
