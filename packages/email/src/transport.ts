@@ -40,13 +40,19 @@ export const SMTP_TIMEOUTS: SmtpTimeouts = {
 
 /**
  * Sends over SMTP to `smtpUrl`, with the user and password the URL carries. `timeouts` is for tests,
- * which cannot wait for the real bounds.
+ * which cannot wait for the real bounds; so is `offMachine`, which says whether the server counts as
+ * another host (by default: whether the URL names one), since tests may only reach loopback addresses.
  */
-export function createMailer(options: { smtpUrl: string; from: string; timeouts?: Partial<SmtpTimeouts> }): Mailer {
+export function createMailer(options: {
+  smtpUrl: string;
+  from: string;
+  timeouts?: Partial<SmtpTimeouts>;
+  offMachine?: boolean;
+}): Mailer {
   const { sendTimeout, ...socketTimeouts } = { ...SMTP_TIMEOUTS, ...options.timeouts };
   // nodemailer upgrades smtp:// with STARTTLS only when the server offers it, and otherwise sends AUTH
   // in clear text: a credential in the URL must not leave the machine unencrypted.
-  const requireTLS = sendsCredentialsOffMachine(options.smtpUrl);
+  const requireTLS = sendsCredentials(options.smtpUrl) && (options.offMachine ?? namesAnotherHost(options.smtpUrl));
   return {
     async send(email) {
       const dialogue = followSmtpDialogue();
@@ -80,10 +86,15 @@ LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
 LOOPBACK.addAddress("::1", "ipv6");
 
 /** An smtp:// URL with a user or password, to a host other than this machine. */
-function sendsCredentialsOffMachine(smtpUrl: string): boolean {
+/** An smtp:// URL with a user or a password: AUTH would go in clear text unless STARTTLS is required. */
+function sendsCredentials(smtpUrl: string): boolean {
   const url = new URL(smtpUrl);
-  if (url.protocol !== "smtp:" || (!url.username && !url.password)) return false;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return url.protocol === "smtp:" && Boolean(url.username || url.password);
+}
+
+/** Whether the URL's host is another machine: anything but localhost and the loopback addresses. */
+export function namesAnotherHost(smtpUrl: string): boolean {
+  const host = new URL(smtpUrl).hostname.replace(/^\[|\]$/g, "");
   const family = isIP(host);
   if (family === 0) return host !== "localhost";
   return !LOOPBACK.check(host, family === 4 ? "ipv4" : "ipv6");
