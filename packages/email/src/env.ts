@@ -26,6 +26,8 @@ export const emailEnvSchema = z.object({
   EMAIL_FROM: optionalSetting.pipe(
     z
       .string()
+      // A line break would end the From header and start one of the sender's choosing (Bcc:...).
+      .refine((value) => !/[\r\n]/.test(value), { message: "must be on one line: it becomes the From header" })
       .regex(/^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, {
         message: "must be an address such as hello@acme.example or Acme <hello@acme.example>",
       })

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { signEmailLink, verifyEmailLink } from "./unsubscribe-token.ts";
 
@@ -34,6 +35,17 @@ describe("signed email links", () => {
     const token = signEmailLink(secret, { recipient: "r-1", purpose, expiresAt: inADay });
     const later = new Date((inADay + 1) * 1000);
     expect(verifyEmailLink(secret, token, { purpose, now: later })).toMatchObject({ valid: false, reason: "expired" });
+  });
+
+  it("a link signed with the secret for another purpose is refused as wrong-purpose", () => {
+    // Built by hand: signEmailLink only signs the purposes that exist today, and a later one (a
+    // "confirm your address" link, say) must not unsubscribe.
+    const payload = Buffer.from(JSON.stringify({ r: "r-1", p: "confirm-address", e: inADay })).toString("base64url");
+    const signature = createHmac("sha256", secret).update(payload).digest("base64url");
+    expect(verifyEmailLink(secret, `${payload}.${signature}`, { purpose, now })).toEqual({
+      valid: false,
+      reason: "wrong-purpose",
+    });
   });
 
   it.each(["", "abc", "a.b.c", "payload.", ".sig", "pay load.sig"])("%j is refused as malformed", (token) => {

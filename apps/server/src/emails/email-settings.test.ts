@@ -68,6 +68,7 @@ describe("email settings", () => {
     [{ SMTP_URL: "http://smtp.example.com" }, /^SMTP_URL must start with smtp:\/\/ .* or smtps:\/\//],
     [{ SMTP_URL: "not a url" }, /^SMTP_URL must be an SMTP URL/],
     [{ EMAIL_FROM: "not-an-address" }, /^EMAIL_FROM must be an address/],
+    [{ EMAIL_FROM: "Acme\r\nBcc: everyone@example.com <hello@acme.example>" }, /^EMAIL_FROM must be on one line/],
     [{ EMAIL_LINK_SECRET: "too-short-secret" }, /^EMAIL_LINK_SECRET must be at least 32 characters/],
     [{ EMAIL_FOLLOW_UP_AFTER: "72 hours" }, /^EMAIL_FOLLOW_UP_AFTER must be a whole number followed by/],
   ])("refuses %o in any environment, naming the variable and never its value", (override, line) => {

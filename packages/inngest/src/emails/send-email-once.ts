@@ -11,8 +11,8 @@ export type EmailResult =
   | { kind: EmailKind; outcome: "skipped"; reason: EmailSkipReason | "no-address" | "profile-complete" };
 
 /**
- * The SMTP server said "try later" (4xx), or could not be reached: nothing was delivered, and the step's
- * retry claims the email again. The message names the reply code, never the address.
+ * Nothing was handed over (a 4xx, no connection, a 5xx to the session's settings): the step's retry
+ * claims the email again. The message names the reply code, never the address.
  */
 export class EmailDeferredError extends Error {
   override name = "EmailDeferredError";
@@ -43,19 +43,32 @@ export async function sendEmailOnce(
   } catch (error) {
     const failure = smtpFailureOf(error);
     const smtpReplyCode = failure.responseCode ?? null;
+    // nodemailer's codes (never the address): which stage broke off, and how.
+    const smtp = { smtpReplyCode, ...failure.diagnosis };
     if (failure.outcome === "deferred") {
       await recordEmailSendOutcome(db, key, { state: "deferred", smtpReplyCode: failure.responseCode });
-      logger.warn({ kind, userId, smtpReplyCode, attempt: claim.attempt }, "email deferred by the SMTP server");
+      if (smtpReplyCode !== null && smtpReplyCode >= 500) {
+        // A 5xx to the session (AUTH, MAIL FROM...) is a setting to fix, not a recipient to give up
+        // on: the row stays retryable, so the email goes once SMTP_URL or EMAIL_FROM is fixed.
+        logger.error(
+          { kind, userId, ...smtp, attempt: claim.attempt },
+          "email deferred: the SMTP server refused the session",
+        );
+        throw new EmailDeferredError(
+          `The SMTP server refused the session for the ${kind} email (reply ${smtpReplyCode} to ${failure.diagnosis.command ?? "the connection"}): check SMTP_URL and EMAIL_FROM`,
+        );
+      }
+      logger.warn({ kind, userId, ...smtp, attempt: claim.attempt }, "email deferred by the SMTP server");
       throw new EmailDeferredError(`The SMTP server deferred the ${kind} email (reply ${smtpReplyCode ?? "none"})`);
     }
     if (failure.outcome === "rejected") {
       await recordEmailSendOutcome(db, key, { state: "failed", smtpReplyCode: failure.responseCode });
-      logger.error({ kind, userId, smtpReplyCode }, "email refused by the SMTP server");
+      logger.error({ kind, userId, ...smtp }, "email refused by the SMTP server");
       return { kind, outcome: "failed", smtpReplyCode };
     }
-    // The exchange broke off: the server may have accepted it. The claim stays `sending`, so no retry
-    // sends it again (at most once, README "Emails").
-    logger.error({ kind, userId, smtpReplyCode }, "email outcome unknown: the SMTP exchange broke off");
+    // The exchange broke off after DATA: the server may have accepted it. The claim stays `sending`,
+    // so no retry sends it again (at most once, README "Emails").
+    logger.error({ kind, userId, ...smtp }, "email outcome unknown: the SMTP exchange broke off after DATA");
     return { kind, outcome: "in-doubt", smtpReplyCode };
   }
 }

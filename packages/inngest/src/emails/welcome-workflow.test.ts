@@ -4,7 +4,7 @@ import { type ClerkUserJson, userSyncRowFromClerk } from "@repo/clerk/users";
 import { findEmailSendsOf } from "@repo/db/emails";
 import { testDatabaseKinds, useTestDatabase } from "@repo/db/testing";
 import { markUserDeleted, updateUserProfile, upsertUsersFromClerk } from "@repo/db/users";
-import { useTestSmtpServer } from "@repo/email/testing";
+import { type RawSmtpServer, startRawSmtpServer, useTestSmtpServer } from "@repo/email/testing";
 import { createMailer, type Mailer } from "@repo/email/transport";
 import { verifyEmailLink } from "@repo/email/unsubscribe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,7 +75,6 @@ describe.each(testDatabaseKinds())("the welcome workflow over SMTP, on %s", (kin
       followUpAfter: "3d",
     });
   });
-  afterAll(() => mailer.close());
 
   const primaryAddress = (user: ClerkUserJson) => user.email_addresses[1]?.email_address;
   const storeUser = (user: ClerkUserJson) => upsertUsersFromClerk(t.db, [userSyncRowFromClerk(user)]);
@@ -191,3 +190,65 @@ describe.each(testDatabaseKinds())("the welcome workflow over SMTP, on %s", (kin
     expect(smtp.received[0]?.text).toMatch(/^Hi,$/m);
   });
 });
+
+describe.each(testDatabaseKinds())("the welcome workflow against mail servers that misbehave, on %s", (kind) => {
+  const t = useTestDatabase(kind);
+  const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+  const record =
+    (level: string) =>
+    (fields: Record<string, unknown>, message = "") =>
+      logged.push({ level, fields, message });
+  const logger = { info: record("info"), warn: record("warn"), error: record("error"), debug: record("debug") };
+  const inngest = createInngestClient({ isDev: true, logger });
+  let server: RawSmtpServer;
+  let workflow: ReturnType<typeof createWelcomeWorkflow>;
+
+  beforeAll(async () => {
+    server = await startRawSmtpServer({ advertise: ["AUTH PLAIN"] });
+    const mailer = createMailer({
+      smtpUrl: server.url({ user: "apikey", pass: "s3cret" }),
+      from: "Acme <hello@acme.example>",
+      timeouts: { greetingTimeout: 300, socketTimeout: 1_000, sendTimeout: 2_000 },
+    });
+    workflow = createWelcomeWorkflow(inngest, {
+      db: t.db,
+      mailer,
+      appOrigin: APP_ORIGIN,
+      linkSecret: LINK_SECRET,
+      followUpAfter: "3d",
+    });
+  });
+  afterAll(() => server.close());
+
+  it("a connection dropped after the message's final '.' is in doubt: the retries send nothing more", async () => {
+    const user = clerkUserJson();
+    const before = server.messagesReceived;
+    server.next("close-after-message");
+    const { result } = await runWorkflow(workflow, user, { wait: "profile-completed", attempts: 3 });
+    expect(result?.welcome).toEqual({ kind: "welcome", outcome: "in-doubt", smtpReplyCode: null });
+    await runWorkflow(workflow, user, { wait: "profile-completed" });
+    expect(server.messagesReceived - before).toBe(1);
+    expect(await findEmailSendsOf(t.db, user.id)).toMatchObject([{ kind: "welcome", state: "sending" }]);
+    const inDoubt = logged.find((entry) => entry.message.startsWith("email outcome unknown"));
+    expect(inDoubt?.fields).toMatchObject({ userId: user.id, code: "ECONNECTION", command: "CONN", dataSent: true });
+    expect(JSON.stringify(logged)).not.toContain(primaryAddressOf(user));
+  });
+
+  it.each([
+    ["never greets", "never-greet"],
+    ["refuses the password (535)", { reply: 535, to: "AUTH" }],
+  ] as const)("a server that %s is retried, and the user gets exactly one welcome", async (_, mode) => {
+    const user = clerkUserJson();
+    const before = server.messagesReceived;
+    server.next(mode);
+    const { result, errors } = await runWorkflow(workflow, user, { wait: "profile-completed", attempts: 3 });
+    expect(errors).toHaveLength(1);
+    expect(result?.welcome).toMatchObject({ outcome: "sent" });
+    expect(server.messagesReceived - before).toBe(1);
+    expect(await findEmailSendsOf(t.db, user.id)).toMatchObject([{ kind: "welcome", state: "sent", attempts: 2 }]);
+  });
+});
+
+function primaryAddressOf(user: ClerkUserJson): string {
+  return user.email_addresses.find((address) => address.id === user.primary_email_address_id)?.email_address ?? "";
+}
