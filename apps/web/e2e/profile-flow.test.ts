@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { clerkUserJson } from "@repo/clerk/testing";
+import { type ClerkFrontendStandIn, standInForClerkFrontend } from "@repo/clerk-local/playwright";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
 import { INNGEST_APP_ID } from "@repo/inngest/client";
@@ -22,7 +23,6 @@ import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
 import { buildWebApp } from "./build-web.ts";
-import { type ClerkFrontendStandIn, standInForClerkFrontend } from "./clerk-frontend.ts";
 
 const clerk = createTestClerkInstance();
 const LEAK_CANARY = "sk_test_thisSecretMustNeverReachTheBundle";

@@ -1,4 +1,5 @@
 import { createPublicKey } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { optionalSetting } from "./settings.ts";
 
@@ -59,3 +60,39 @@ function isPublicKey(pem: string): boolean {
     return false;
   }
 }
+
+/**
+ * Local mode (@repo/clerk-local): `pnpm dev` with none of Clerk's keys set signs people in against a
+ * stand-in for Clerk on this machine. The server (in development only) and the web app's dev server both
+ * decide it here, from the same variables, so they always agree.
+ */
+export function wantsClerkLocal(env: Record<string, string | undefined>): boolean {
+  const keyNames = ["VITE_CLERK_PUBLISHABLE_KEY", "CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "CLERK_JWT_KEY"];
+  return keyNames.every((name) => !env[name]?.trim());
+}
+
+export const DEFAULT_CLERK_LOCAL_PORT = 3100;
+
+/** CLERK_LOCAL_PORT: where the local stand-in for Clerk listens (default 3100; 0 for any free port). */
+export const clerkLocalPortSetting = optionalSetting.pipe(
+  z
+    .string()
+    .default(String(DEFAULT_CLERK_LOCAL_PORT))
+    .transform((value) => Number(value))
+    .pipe(z.number({ message: "must be a port number" }).int().min(0).max(65_535)),
+);
+
+/**
+ * Whether a publishable key names a Frontend API on this machine: the local stand-in's, never a Clerk
+ * instance's (production refuses it).
+ */
+export function isLocalFrontendApi(frontendApi: string | undefined): boolean {
+  const host = frontendApi?.replace(/:\d+$/, "") ?? "";
+  return ["127.0.0.1", "localhost", "[::1]"].includes(host) || host.endsWith(".localhost");
+}
+
+/** CLERK_LOCAL_DATA_DIR: where the local stand-in keeps its keys and people (default <repo>/.data/clerk-local). */
+export const clerkLocalDataDirSetting = optionalSetting.pipe(
+  // Three folders up from packages/settings/src, and from apps/server/dist, where the bundle carries this.
+  z.string().default(fileURLToPath(new URL("../../../.data/clerk-local", import.meta.url))),
+);

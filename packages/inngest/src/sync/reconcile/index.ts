@@ -1,3 +1,3 @@
 // What other packages use of the reconciliation: the in-process run (the benchmark). Everything else stays
 // inside the sync domain.
-export { runReconciliation } from "./run-reconciliation.ts";
+export { type ReconciliationReport, runReconciliation } from "./run-reconciliation.ts";
