@@ -1,7 +1,7 @@
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
 import { SettingsError } from "@repo/settings";
-import { wantsClerkLocal } from "@repo/settings/clerk";
+import { wantsClerkLocal } from "@repo/settings/clerk-local-mode";
 import { readSettingsSource } from "@repo/settings/source";
 import { createAppFromSettings } from "./app-from-settings.ts";
 import { readServerEnv } from "./env.ts";

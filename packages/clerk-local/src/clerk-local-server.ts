@@ -12,12 +12,12 @@ import {
   type MemberRole,
   newId,
 } from "./local-directory.ts";
-import { localFrontendApi, localPublishableKey } from "./local-instance.ts";
+import { localFrontendApi, localPublishableKey } from "./local-instance.js";
 import { loadOrCreateLocalKeys } from "./local-keys.ts";
 import { signSessionToken } from "./session-tokens.ts";
 import { createWebhookSender, type WebhookDelivery } from "./webhook-sender.ts";
 
-export { localFrontendApi, localPublishableKey, wantsClerkLocal } from "./local-instance.ts";
+export { localFrontendApi, localPublishableKey } from "./local-instance.js";
 
 export type ClerkLocalOptions = {
   /** Keys and people are kept here (`.data/clerk-local` for `pnpm dev`). */

@@ -1,6 +1,7 @@
 import { createPublicKey } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_CLERK_LOCAL_PORT } from "./clerk-local-mode.js";
 import { optionalSetting } from "./settings.ts";
 
 /**
@@ -60,18 +61,6 @@ function isPublicKey(pem: string): boolean {
     return false;
   }
 }
-
-/**
- * Local mode (@repo/clerk-local): `pnpm dev` with none of Clerk's keys set signs people in against a
- * stand-in for Clerk on this machine. The server (in development only) and the web app's dev server both
- * decide it here, from the same variables, so they always agree.
- */
-export function wantsClerkLocal(env: Record<string, string | undefined>): boolean {
-  const keyNames = ["VITE_CLERK_PUBLISHABLE_KEY", "CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "CLERK_JWT_KEY"];
-  return keyNames.every((name) => !env[name]?.trim());
-}
-
-export const DEFAULT_CLERK_LOCAL_PORT = 3100;
 
 /** CLERK_LOCAL_PORT: where the local stand-in for Clerk listens (default 3100; 0 for any free port). */
 export const clerkLocalPortSetting = optionalSetting.pipe(

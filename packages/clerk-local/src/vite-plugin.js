@@ -1,6 +1,8 @@
-import { clerkLocalPortSetting } from "@repo/settings/clerk";
-import { loadEnv, type Plugin } from "vite";
-import { localPublishableKey, wantsClerkLocal } from "./local-instance.ts";
+// Plain JavaScript, with its types in vite-plugin.d.ts: Vite loads vite.config.ts's imports of workspace
+// packages with Node as they are, which runs no TypeScript.
+import { DEFAULT_CLERK_LOCAL_PORT, wantsClerkLocal } from "@repo/settings/clerk-local-mode";
+import { loadEnv } from "vite";
+import { localPublishableKey } from "./local-instance.js";
 
 /**
  * Local mode in the web app's dev server: when no Clerk key is set, the page gets the stand-in's
@@ -9,10 +11,13 @@ import { localPublishableKey, wantsClerkLocal } from "./local-instance.ts";
  * Clerk; the app's code is the same as with Clerk.
  *
  * Dev server only (`apply: "serve"`): a production build never contains any of this, whatever the
- * environment (e2e/production-bundle.test.ts checks the built files).
+ * environment (e2e/local-mode.test.ts checks the built files).
+ *
+ * @returns {import("vite").Plugin}
  */
-export function clerkLocal(): Plugin {
-  let injected: { publishableKey: string; scriptUrl: string } | undefined;
+export function clerkLocal() {
+  /** @type {{ publishableKey: string; scriptUrl: string } | undefined} */
+  let injected;
   return {
     name: "clerk-local",
     apply: "serve",
@@ -20,14 +25,15 @@ export function clerkLocal(): Plugin {
       // The same variables the server reads: the repository's .env, with the environment winning.
       const env = { ...loadEnv(config.mode, config.envDir || config.root, ""), ...process.env };
       if (!wantsClerkLocal(env)) return;
-      const port = clerkLocalPortSetting.safeParse(env.CLERK_LOCAL_PORT);
-      if (!port.success || port.data === 0) return;
+      const port = Number(env.CLERK_LOCAL_PORT?.trim() || DEFAULT_CLERK_LOCAL_PORT);
+      // Any free port (0) is for the server's own tests: no page can know it.
+      if (!Number.isInteger(port) || port <= 0) return;
       injected = {
-        publishableKey: localPublishableKey(port.data),
-        scriptUrl: `http://127.0.0.1:${port.data}/npm/@clerk/clerk-js@local/dist/clerk.browser.js`,
+        publishableKey: localPublishableKey(port),
+        scriptUrl: `http://127.0.0.1:${port}/npm/@clerk/clerk-js@local/dist/clerk.browser.js`,
       };
       config.logger.info(
-        `  Local sign-in: no Clerk keys set, so the page signs in with the stand-in at 127.0.0.1:${port.data}`,
+        `  Local sign-in: no Clerk keys are set; pages sign in with the stand-in at 127.0.0.1:${port}`,
       );
     },
     transformIndexHtml() {
