@@ -177,13 +177,53 @@ describe.runIf(hasChromium)("local sign-in in Chromium: pnpm dev with no Clerk k
     await dashboardPage.close();
   });
 
-  it("deletes a user in the dashboard, and the next pull tombstones them; their session ends", async () => {
-    // The page signed in as Alan (the impersonation shares the browser's storage): back to Grace.
-    await page.reload();
+  /** Signs the test's page out (whoever it is, the impersonation shares its storage) and in as `name`. */
+  async function signInAs(name: string) {
+    await page.goto("/");
+    const signOut = page.getByRole("button", { name: "Sign out" });
+    const signIn = page.getByRole("button", { name: "Sign in" });
+    await signOut.or(signIn).first().waitFor();
+    if (await signOut.count()) await signOut.first().click();
+    await signIn.click();
+    await page.getByRole("button", { name: `Continue as ${name}` }).click();
+    await page.getByTestId("email").waitFor();
+  }
+
+  it("adds a member in the dashboard; after the pull, the organization's page lists them", async () => {
+    const dashboardPage = await dashboard();
+    const addMember = dashboardPage.getByRole("form", { name: "Add a member to Analytical Engines" });
+    await addMember.getByLabel("Person").selectOption({ label: "Alan Turing" });
+    await addMember.getByRole("button", { name: "Add" }).click();
+    await dashboardPage.getByRole("status").getByText("Member added").waitFor();
+    await dashboardPage.close();
+    expect((await server.pullFromClerk()).status).toBe("succeeded");
+
+    await signInAs("Ada Lovelace");
+    const switcher = page.locator('[data-clerk-component="OrganizationSwitcher"]').getByRole("button").first();
+    await switcher.click();
+    await page.getByRole("menuitemradio", { name: "Analytical Engines" }).click();
+    await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Organization" }).click();
+    const members = page.getByRole("list", { name: "Members" }).getByRole("listitem");
+    await expect.poll(() => members.allTextContents()).toContainEqual(expect.stringContaining("Alan Turing"));
+    await switcher.click();
+    await page.getByRole("menuitemradio", { name: "Personal account" }).click();
+    await page.getByTestId("email").waitFor();
+  });
+
+  it("signs up with any name", async () => {
     await page.getByRole("button", { name: "Sign out" }).first().click();
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: "Continue as Amazing Grace Hopper" }).click();
+    const signUp = page.getByRole("form", { name: "Sign up (local)" });
+    await signUp.getByLabel("First name").fill("Katherine");
+    await signUp.getByLabel("Last name").fill("Johnson");
+    await signUp.getByRole("button", { name: "Sign up" }).click();
     await page.getByTestId("email").waitFor();
+    expect(await page.getByTestId("email").textContent()).toBe("katherine.johnson@example.com");
+    expect(await page.getByTestId("clerk-name").textContent()).toBe("Katherine Johnson");
+  });
+
+  it("deletes a user in the dashboard, and the next pull tombstones them; their session ends", async () => {
+    await signInAs("Amazing Grace Hopper");
 
     const dashboardPage = await dashboard();
     await dashboardPage.getByRole("form", { name: "Delete Amazing Grace Hopper" }).getByRole("button").click();
