@@ -53,6 +53,11 @@ export type ClerkLocal = {
 const LOCAL_SECRET_KEY = "sk_test_clerkLocalStandInNotAClerkKey";
 const LOCAL_KEY_ID = "ins_2ClerkLocalStandIn000000000";
 const MAX_FORM_BYTES = 16 * 1024;
+/**
+ * Who acts in an impersonation: the developer at the local dashboard, as Clerk names its dashboard's user
+ * in the `act` claim (a user id, though not one of the instance's users).
+ */
+const DASHBOARD_ACTOR_ID = "user_2LocalClerkDashboard0000000";
 /** An impersonation ticket is used within this long, once. */
 const TICKET_TTL_MS = 5 * 60_000;
 
@@ -216,9 +221,7 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
       if (kind === "users" && id && action === "impersonate") {
         if (!directory.userExists(id)) throw new LocalDirectoryError(`No user ${id}`);
         const ticket = newId("tkt");
-        // Who acts: the first person in the directory, standing for the developer at the dashboard.
-        const actorId = directory.users().find((user) => user.id !== id)?.id ?? id;
-        tickets.set(ticket, { userId: id, actorId, expiresAt: Date.now() + TICKET_TTL_MS });
+        tickets.set(ticket, { userId: id, actorId: DASHBOARD_ACTOR_ID, expiresAt: Date.now() + TICKET_TTL_MS });
         res.writeHead(303, { Location: `${options.webOrigins[0]}/?__clerk_ticket=${ticket}` }).end();
         return;
       }
