@@ -3,17 +3,26 @@
 // which runs no TypeScript.
 
 /**
- * Local mode (@repo/clerk-local): `pnpm dev` with none of Clerk's keys set signs people in against a
- * stand-in for Clerk on this machine. The server (in development only) and the web app's dev server both
+ * Local mode (@repo/clerk-local): `pnpm dev` with none of Clerk's settings signs people in against a
+ * stand-in for Clerk on this machine. Any one of them set means Clerk is being set up, and the app says
+ * what is still missing instead. The server (in development only) and the web app's dev server both
  * decide it here, from the same variables, so they always agree.
  *
  * @param {Record<string, string | undefined>} env
  * @returns {boolean}
  */
 export function wantsClerkLocal(env) {
-  const keyNames = ["VITE_CLERK_PUBLISHABLE_KEY", "CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "CLERK_JWT_KEY"];
-  return keyNames.every((name) => !env[name]?.trim());
+  return CLERK_SETTING_NAMES.every((name) => !env[name]?.trim());
 }
+
+const CLERK_SETTING_NAMES = [
+  "VITE_CLERK_PUBLISHABLE_KEY",
+  "CLERK_PUBLISHABLE_KEY",
+  "CLERK_SECRET_KEY",
+  "CLERK_JWT_KEY",
+  "CLERK_WEBHOOK_SIGNING_SECRET",
+  "CLERK_API_URL",
+];
 
 /** Where the stand-in listens unless CLERK_LOCAL_PORT says otherwise. */
 export const DEFAULT_CLERK_LOCAL_PORT = 3100;

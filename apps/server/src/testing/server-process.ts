@@ -17,9 +17,11 @@ export function startServerProcess(env: Record<string, string>) {
       PORT: "0",
       HOST: "127.0.0.1",
       // Development without Clerk keys starts the local stand-in for Clerk: on a free port, with its keys
-      // in a folder of its own, never the repository's .data/ or a port `pnpm dev` may hold.
-      CLERK_LOCAL_PORT: "0",
-      CLERK_LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "clerk-local-")),
+      // in a folder of its own, never the repository's .data/ or a port `pnpm dev` may hold. (Production
+      // refuses these settings: it is started without them.)
+      ...(env.NODE_ENV === "production"
+        ? {}
+        : { CLERK_LOCAL_PORT: "0", CLERK_LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "clerk-local-")) }),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
