@@ -1,10 +1,13 @@
+import { clerkLocal } from "@repo/clerk-local/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 const serverUrl = process.env.API_PROXY_TARGET ?? "http://localhost:3000";
 
 export default defineConfig({
-  plugins: [react()],
+  // clerkLocal: with no Clerk keys, the dev server's pages sign in with the local stand-in for Clerk
+  // (packages/clerk-local). It does nothing in a build.
+  plugins: [react(), clerkLocal()],
   // Reads VITE_* from the repository's .env, the same file the server reads. Only VITE_-prefixed
   // values reach the bundle, which is why secrets must never carry that prefix.
   envDir: "../..",

@@ -5,6 +5,8 @@ import { checkSettings, optionalSetting, originSetting, SettingsError } from "@r
 import {
   clerkApiUrlSetting,
   clerkJwtKeySetting,
+  clerkLocalDataDirSetting,
+  clerkLocalPortSetting,
   clerkPublishableKeySetting,
   clerkSecretKeySetting,
   clerkWebhookSigningSecretSetting,
@@ -39,10 +41,14 @@ const serverEnvSchema = z.object({
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ),
   CLERK_PUBLISHABLE_KEY: clerkPublishableKeySetting,
+  // The web app's name for the same key: set once, it serves both (CLERK_PUBLISHABLE_KEY wins).
+  VITE_CLERK_PUBLISHABLE_KEY: clerkPublishableKeySetting,
   CLERK_SECRET_KEY: clerkSecretKeySetting,
   CLERK_JWT_KEY: clerkJwtKeySetting,
   CLERK_WEBHOOK_SIGNING_SECRET: clerkWebhookSigningSecretSetting,
   CLERK_API_URL: clerkApiUrlSetting,
+  CLERK_LOCAL_PORT: clerkLocalPortSetting,
+  CLERK_LOCAL_DATA_DIR: clerkLocalDataDirSetting,
   WEB_ORIGIN: optionalSetting.pipe(
     z
       .string()
@@ -109,12 +115,13 @@ function composeServerEnv(
     pgliteDataDir: db.pgliteDataDir,
     postgresTimeouts: db.postgresTimeouts,
     clerk: {
-      publishableKey: parsed.CLERK_PUBLISHABLE_KEY,
+      publishableKey: parsed.CLERK_PUBLISHABLE_KEY ?? parsed.VITE_CLERK_PUBLISHABLE_KEY,
       secretKey: parsed.CLERK_SECRET_KEY,
       jwtKey: parsed.CLERK_JWT_KEY,
       apiUrl: parsed.CLERK_API_URL,
       webhookSigningSecret: parsed.CLERK_WEBHOOK_SIGNING_SECRET,
     },
+    clerkLocal: { port: parsed.CLERK_LOCAL_PORT, dataDir: parsed.CLERK_LOCAL_DATA_DIR },
     webOrigins: parsed.WEB_ORIGIN ?? (isProduction ? [] : [DEV_WEB_ORIGIN]),
     inngest: {
       ...inngest,

@@ -1,6 +1,7 @@
 import { createDb, dbConfigFromEnv, describeDb } from "@repo/db/client";
 import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
 import { SettingsError } from "@repo/settings";
+import { wantsClerkLocal } from "@repo/settings/clerk-local-mode";
 import { readSettingsSource } from "@repo/settings/source";
 import { createAppFromSettings } from "./app-from-settings.ts";
 import { readServerEnv } from "./env.ts";
@@ -24,9 +25,17 @@ try {
 }
 
 async function main() {
-  const env = readServerEnv(readSettingsSource({ environment: productionBuildDefaults(process.env) }));
-  const logger = await createLogger({ level: env.logLevel, pretty: env.nodeEnv !== "production" });
-  if (env.deprecation) logger.warn(env.deprecation);
+  const settings = readSettingsSource({ environment: productionBuildDefaults(process.env) });
+  const settingsEnv = readServerEnv(settings);
+  const logger = await createLogger({ level: settingsEnv.logLevel, pretty: settingsEnv.nodeEnv !== "production" });
+  if (settingsEnv.deprecation) logger.warn(settingsEnv.deprecation);
+  // Local mode: development with no Clerk keys signs in against a stand-in for Clerk. The production build
+  // leaves this branch, and the stand-in with it, out of the bundle (__PRODUCTION_BUILD__ is true there).
+  const clerkLocal =
+    typeof __PRODUCTION_BUILD__ === "undefined" && settingsEnv.nodeEnv === "development" && wantsClerkLocal(settings)
+      ? await (await import("./clerk/clerk-local-mode.ts")).startClerkLocalMode(settingsEnv, logger)
+      : undefined;
+  const env = clerkLocal?.env ?? settingsEnv;
   const dbConfig = dbConfigFromEnv(env);
   const db = await createDb(dbConfig, { logger });
   // The embedded database is migrated on start so `pnpm dev` needs no extra step; Postgres deployments
@@ -46,11 +55,13 @@ async function main() {
     host: env.host,
     logger,
     onClosed: async () => {
-      // The run in progress ends first: it writes to the database.
+      // The run in progress ends first: it writes to the database (and may be asking the stand-in).
       await pull?.stop();
+      await clerkLocal?.close();
       await db.destroy();
     },
   });
+  clerkLocal?.setServerUrl(server.url);
   logger.info(
     {
       url: server.url,

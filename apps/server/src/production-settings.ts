@@ -1,6 +1,7 @@
+import { parsePublishableKey } from "@clerk/shared/keys";
 import { fromInngestDashboard, INNGEST_SETTING_NAMES } from "@repo/inngest/env";
 import { isHttpsOrLocal, SettingsError } from "@repo/settings";
-import { fromClerkDashboard } from "@repo/settings/clerk";
+import { fromClerkDashboard, isLocalFrontendApi } from "@repo/settings/clerk";
 import type { ServerEnv } from "./server-env.ts";
 
 /**
@@ -28,6 +29,7 @@ export function findProductionProblems(env: ServerEnv, seen: SeenSettings): stri
     problems.push(
       `CLERK_JWT_KEY is not set: production verifies session tokens without calling Clerk; ${fromClerkDashboard("API keys > JWT public key > PEM")}`,
     );
+  problems.push(...clerkLocalProblems(env, seen.environment));
   if (env.webOrigins.length === 0)
     problems.push(
       "WEB_ORIGIN is not set: the origins the web app is served from, such as https://app.example.com (CORS and Clerk's azp check)",
@@ -87,4 +89,25 @@ function unreadInngestSettings(env: NodeJS.ProcessEnv): string[] {
     .filter((name) => name.startsWith("INNGEST_") && !INNGEST_SETTING_NAMES.has(name))
     .filter((name) => env[name]?.trim())
     .sort();
+}
+
+/**
+ * Local mode (a stand-in for Clerk on the developer's machine) is development only: production refuses
+ * anything that would point it at the stand-in, which would let whoever holds its key sign in as anyone.
+ */
+function clerkLocalProblems(env: ServerEnv, environment: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const frontendApi = parsePublishableKey(env.clerk.publishableKey)?.frontendApi;
+  if (isLocalFrontendApi(frontendApi))
+    problems.push(
+      `CLERK_PUBLISHABLE_KEY is the local Clerk stand-in's key (its Frontend API is ${frontendApi}): production signs in with Clerk; ${fromClerkDashboard("API keys")}`,
+    );
+  if (env.clerk.apiUrl && !env.clerk.apiUrl.startsWith("https://"))
+    problems.push(
+      `CLERK_API_URL must use https: ${new URL(env.clerk.apiUrl).origin} is not Clerk's Backend API (the local stand-in's, perhaps); unset it to use Clerk's`,
+    );
+  for (const name of ["CLERK_LOCAL_PORT", "CLERK_LOCAL_DATA_DIR"])
+    if (environment[name]?.trim())
+      problems.push(`${name} is set: local sign-in (the stand-in for Clerk) is for development only; unset it`);
+  return problems;
 }

@@ -19,6 +19,8 @@ export type ServerEnv = {
     /** Set: /api/webhooks/clerk verifies and forwards deliveries. Unset: it refuses them (503). */
     webhookSigningSecret: string | undefined;
   };
+  /** The local stand-in for Clerk, which development starts when no Clerk key is set (@repo/clerk-local). */
+  clerkLocal: { port: number; dataDir: string };
   webOrigins: string[];
   inngest: InngestSettings;
   webDistDir: string | undefined;

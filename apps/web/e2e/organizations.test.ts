@@ -3,6 +3,7 @@
 import { membershipSyncRowFromClerk } from "@repo/clerk/memberships";
 import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "@repo/clerk/testing";
+import { type ClerkFrontendStandIn, standInForClerkFrontend, type TokenRequest } from "@repo/clerk-local/playwright";
 import { upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { findOrganizationById, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
@@ -19,7 +20,6 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
 import { buildWebApp } from "./build-web.ts";
-import { type ClerkFrontendStandIn, standInForClerkFrontend, type TokenRequest } from "./clerk-frontend.ts";
 
 const clerk = createTestClerkInstance();
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");

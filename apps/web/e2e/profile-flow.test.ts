@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { clerkUserJson } from "@repo/clerk/testing";
+import { type ClerkFrontendStandIn, standInForClerkFrontend } from "@repo/clerk-local/playwright";
 import { wantsProductEmails } from "@repo/db/emails";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { findUserById } from "@repo/db/users";
@@ -23,7 +24,6 @@ import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
 import { buildWebApp } from "./build-web.ts";
-import { type ClerkFrontendStandIn, standInForClerkFrontend } from "./clerk-frontend.ts";
 
 const clerk = createTestClerkInstance();
 const LEAK_CANARY = "sk_test_thisSecretMustNeverReachTheBundle";

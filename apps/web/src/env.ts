@@ -5,7 +5,8 @@
  *
  * Two sources, the first that holds a key wins:
  * - at serve time: in production the server puts its own CLERK_PUBLISHABLE_KEY into index.html as
- *   `<meta name="clerk-publishable-key">`, so one build runs in any environment;
+ *   `<meta name="clerk-publishable-key">`, so one build runs in any environment; under `pnpm dev` with no
+ *   Clerk key at all, the clerk-local plugin puts local sign-in's key there (packages/clerk-local);
  * - at build time: VITE_CLERK_PUBLISHABLE_KEY, which Vite compiles into the bundle (how `pnpm dev`
  *   gets it from .env). Only VITE_-prefixed variables are compiled in.
  */

@@ -1,5 +1,7 @@
 import { createPublicKey } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_CLERK_LOCAL_PORT } from "./clerk-local-mode.js";
 import { optionalSetting } from "./settings.ts";
 
 /**
@@ -60,3 +62,27 @@ function isPublicKey(pem: string): boolean {
     return false;
   }
 }
+
+/** CLERK_LOCAL_PORT: where the local stand-in for Clerk listens (default 3100; 0 for any free port). */
+export const clerkLocalPortSetting = optionalSetting.pipe(
+  z
+    .string()
+    .default(String(DEFAULT_CLERK_LOCAL_PORT))
+    .transform((value) => Number(value))
+    .pipe(z.number({ message: "must be a port number" }).int().min(0).max(65_535)),
+);
+
+/**
+ * Whether a publishable key names a Frontend API on this machine: the local stand-in's, never a Clerk
+ * instance's (production refuses it).
+ */
+export function isLocalFrontendApi(frontendApi: string | undefined): boolean {
+  const host = frontendApi?.replace(/:\d+$/, "") ?? "";
+  return ["127.0.0.1", "localhost", "[::1]"].includes(host) || host.endsWith(".localhost");
+}
+
+/** CLERK_LOCAL_DATA_DIR: where the local stand-in keeps its keys and people (default <repo>/.data/clerk-local). */
+export const clerkLocalDataDirSetting = optionalSetting.pipe(
+  // Three folders up from packages/settings/src, and from apps/server/dist, where the bundle carries this.
+  z.string().default(fileURLToPath(new URL("../../../.data/clerk-local", import.meta.url))),
+);

@@ -1,4 +1,5 @@
 export { type ClerkApiStub, startClerkApiStub } from "@repo/clerk/testing";
+export { type ClerkLocalModeServer, startClerkLocalModeServer } from "./clerk-local-server.ts";
 export { createTestClerkInstance, signSessionToken, type TestClerkInstance } from "./clerk-session.ts";
 export { signClerkWebhook } from "./clerk-webhooks.ts";
 export { driveInngestRun, signInngestRequest, startInngestEventApiStub } from "./inngest-stubs.ts";

@@ -8,6 +8,9 @@ describe("setup screen", () => {
     render(<SetupScreen />);
     expect(screen.getByRole("heading", { name: /connect Clerk/ })).toBeTruthy();
     expect(screen.getAllByText("VITE_CLERK_PUBLISHABLE_KEY")).toHaveLength(1);
+    expect(screen.getAllByText("CLERK_SECRET_KEY")).toHaveLength(1);
+    // One key, pasted once: the server falls back to the web app's name for the publishable key.
+    expect(screen.queryAllByText("CLERK_PUBLISHABLE_KEY")).toHaveLength(0);
     expect(screen.getByText("Configure > API keys")).toBeTruthy();
     expect(screen.getByText(".env")).toBeTruthy();
   });

@@ -16,9 +16,8 @@ export function SetupScreen() {
           Copy <code>.env.example</code> to <code>.env</code> at the root of this repository.
         </li>
         <li>
-          Set <code>VITE_CLERK_PUBLISHABLE_KEY</code> (and <code>CLERK_PUBLISHABLE_KEY</code> for the server) to the key
-          that starts with <code>pk_test_</code> or <code>pk_live_</code>, and <code>CLERK_SECRET_KEY</code> to the
-          secret key.
+          Set <code>VITE_CLERK_PUBLISHABLE_KEY</code> to the key that starts with <code>pk_test_</code> or{" "}
+          <code>pk_live_</code> (the server reads it too), and <code>CLERK_SECRET_KEY</code> to the secret key.
         </li>
         <li>
           Restart <code>pnpm dev</code>.

@@ -2,8 +2,8 @@ import { createClerkClient } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
 import { describe, expect, it } from "vitest";
 import { isClerkOrganizationsNotEnabled } from "../api-errors.ts";
-import { useClerkApiStub } from "./clerk-api-stub.ts";
 import { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "./clerk-fixtures.ts";
+import { useClerkApiStub } from "./use-clerk-api-stub.ts";
 
 // The stub is held to Clerk's published spec (see its header): these are its unhappy answers, which the
 // tests of the reconciliation and of the server rely on being Clerk's.

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { ClerkMembershipJson } from "../memberships/clerk-membership.ts";
 import type { ClerkOrganizationJson } from "../organizations/clerk-organization.ts";
 import type { ClerkUserJson } from "../users/clerk-user.ts";
@@ -65,18 +64,6 @@ export type ClerkApiStub = ClerkOrganizationsStubData & {
   close(): Promise<void>;
 };
 
-/**
- * One stub for the enclosing describe block: listening from its beforeAll hooks (read `url` there, not
- * while the suite is collected), reset before each test, closed after its last.
- */
-export function useClerkApiStub(options: ClerkApiStubOptions = {}): ClerkApiStub {
-  const { stub, listen } = createClerkApiStub(options);
-  beforeAll(listen);
-  afterAll(() => stub.close());
-  beforeEach(() => stub.reset());
-  return stub;
-}
-
 export type ClerkApiStubOptions = {
   /** Start as an instance with the organizations feature on (a new Clerk instance has it off). */
   organizations?: boolean;
@@ -93,8 +80,16 @@ export async function startClerkApiStub(options: ClerkApiStubOptions = {}): Prom
   return stub;
 }
 
-/** The stub, not yet listening: `listen` binds a free loopback port and sets `stub.url`. */
-function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub; listen(): Promise<void> } {
+/**
+ * The stub, not yet listening: `listen` binds a loopback port (a free one by default) and sets `stub.url`.
+ * `handle` answers one request as the stub would, for a server of the caller's own that serves the Backend
+ * API among other things (@repo/clerk-local, the local stand-in for Clerk).
+ */
+export function createClerkApiStub(options: ClerkApiStubOptions = {}): {
+  stub: ClerkApiStub;
+  listen(port?: number): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+} {
   const users = new Map<string, ClerkUserJson>();
   const organizations = new Map<string, ClerkOrganizationJson>();
   const requests: string[] = [];
@@ -103,7 +98,7 @@ function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub;
 
   const requestTimes: number[] = [];
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://stub");
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (options.rateLimit) {
@@ -152,7 +147,8 @@ function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub;
       return sendJson(res, 200, paging.page(matching));
     }
     sendError(res, 404, "resource_not_found");
-  });
+  };
+  const server = createServer(handle);
   const stub: ClerkApiStub = {
     url: "",
     organizationsEnabled: options.organizations ?? false,
@@ -196,11 +192,11 @@ function createClerkApiStub(options: ClerkApiStubOptions): { stub: ClerkApiStub;
         server.close(() => resolve());
       }),
   };
-  const listen = async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const listen = async (port = 0) => {
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
-  return { stub, listen };
+  return { stub, listen, handle };
 }
 
 /**

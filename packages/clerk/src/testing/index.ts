@@ -1,2 +1,3 @@
-export { type ClerkApiStub, type ClerkApiStubOptions, startClerkApiStub, useClerkApiStub } from "./clerk-api-stub.ts";
+export { type ClerkApiStub, type ClerkApiStubOptions, startClerkApiStub } from "./clerk-api-stub.ts";
 export { clerkMembershipJson, clerkOrganizationJson, clerkUserJson } from "./clerk-fixtures.ts";
+export { useClerkApiStub } from "./use-clerk-api-stub.ts";

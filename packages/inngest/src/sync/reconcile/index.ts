@@ -2,4 +2,4 @@
 // server's pull) and the pace they keep. Everything else stays inside the sync domain.
 export { type ClerkPace, clerkPaceFor, createClerkPacer } from "./clerk-requests.ts";
 export type { ReconcileDeps } from "./reconcile-steps.ts";
-export { runIncrementalReconciliation, runReconciliation } from "./run-reconciliation.ts";
+export { type ReconciliationReport, runIncrementalReconciliation, runReconciliation } from "./run-reconciliation.ts";

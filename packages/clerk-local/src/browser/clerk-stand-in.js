@@ -1,9 +1,15 @@
-// A stand-in for Clerk's hosted browser SDK (clerk-js), served by the end-to-end test in place of
-// https://<frontend-api>/npm/@clerk/clerk-js@*/dist/clerk.browser.js. It implements the part of the
-// Clerk object that @clerk/react calls, so the app under test is the real production build, unchanged.
-// Session tokens come from POST https://<frontend-api>/v1/client/sessions/<sid>/tokens, like the real
-// SDK, whose form body names the active organization (`organization_id`, empty for the personal
-// account); the test answers that request with a token signed by its test key.
+// A stand-in for Clerk's hosted browser SDK (clerk-js), served in place of
+// https://<frontend-api>/npm/@clerk/clerk-js@*/dist/clerk.browser.js: by the end-to-end tests (through
+// playwright-frontend.ts), and by local mode (clerk-local-server.ts, which `pnpm dev` starts when no Clerk
+// keys are set). It implements the part of the Clerk object that @clerk/react calls, so the app is the
+// real one, unchanged. Session tokens come from POST <frontend-api>/v1/client/sessions/<sid>/tokens, like
+// the real SDK, whose form body names the active organization (`organization_id`, empty for the personal
+// account); the test, or the local stand-in, answers with a token signed by its own key.
+//
+// config (window.__clerkStandIn): `frontendApi` (host) or `frontendApiUrl` (origin, for an http one);
+// `users` ([{ id, label }]) or `userIds`, whom the sign-in dialog offers; `memberships`; and `local`
+// ({ dashboardUrl }) in local mode, which adds sign-up with any name, sign-in with an impersonation
+// ticket (`?__clerk_ticket=`), and a notice on every page that this is local sign-in, not Clerk.
 //
 // Organizations: config.memberships maps a user id to that user's memberships, each
 // `{ organization: { id, name, slug, imageUrl }, role }`. They become user.organizationMemberships,
@@ -12,7 +18,10 @@
 // token for it before anything re-renders.
 (() => {
   const config = window.__clerkStandIn;
+  const frontendApiUrl = config.frontendApiUrl ?? `https://${config.frontendApi}`;
+  const people = config.users ?? config.userIds.map((id) => ({ id, label: id }));
   const storageKey = "clerk-stand-in-user";
+  const sessionStorageKey = "clerk-stand-in-session";
   const organizationStorageKey = "clerk-stand-in-organization";
   const listeners = new Set();
   const mounted = new Map();
@@ -21,7 +30,7 @@
 
   // Like clerk-js, a session holds its latest token; @clerk/react reads the claims from it.
   async function fetchToken(sessionId) {
-    const response = await fetch(`https://${config.frontendApi}/v1/client/sessions/${sessionId}/tokens`, {
+    const response = await fetch(`${frontendApiUrl}/v1/client/sessions/${sessionId}/tokens`, {
       method: "POST",
       body: new URLSearchParams({ organization_id: session?.lastActiveOrganizationId ?? "" }),
     });
@@ -48,10 +57,11 @@
     return user?.organizationMemberships.find((m) => m.organization.id === id) ?? null;
   }
 
-  async function signIn(userId) {
+  /** A session of its own (an impersonation) has its id from the stand-in; any other is named after the user. */
+  async function signIn(userId, sessionId = `sess_${userId.slice(5)}`) {
     user = { id: userId, organizationMemberships: membershipsOf(userId), primaryEmailAddress: null };
     session = {
-      id: `sess_${userId.slice(5)}`,
+      id: sessionId,
       status: "active",
       user,
       actor: null,
@@ -68,6 +78,7 @@
       session.lastActiveOrganizationId = remembered;
     }
     localStorage.setItem(storageKey, userId);
+    localStorage.setItem(sessionStorageKey, sessionId);
     localStorage.setItem(organizationStorageKey, session.lastActiveOrganizationId ?? "");
     await fetchToken(session.id);
   }
@@ -82,6 +93,14 @@
     );
     if (!membership) throw new Error(`Clerk stand-in: ${user.id} is not a member of organization ${key}`);
     return membership.organization.id;
+  }
+
+  function forgetSession() {
+    user = null;
+    session = null;
+    localStorage.removeItem(storageKey);
+    localStorage.removeItem(sessionStorageKey);
+    localStorage.removeItem(organizationStorageKey);
   }
 
   function resources() {
@@ -105,21 +124,102 @@
     dialog.setAttribute("aria-label", "Sign in (Clerk stand-in)");
     const heading = document.createElement("h2");
     heading.textContent = "Sign in (Clerk stand-in)";
-    const buttons = config.userIds.map((userId) => {
+    const finish = async (userId) => {
+      await signIn(userId);
+      dialog.close();
+      dialog.remove();
+      emit();
+    };
+    const buttons = people.map(({ id, label }) => {
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = `Continue as ${userId}`;
-      button.addEventListener("click", async () => {
-        await signIn(userId);
-        dialog.close();
-        dialog.remove();
-        emit();
-      });
+      button.textContent = `Continue as ${label}`;
+      button.style.cssText = "display: block; margin: 0.25rem 0";
+      button.addEventListener("click", () => finish(id));
       return button;
     });
     dialog.append(heading, ...buttons);
+    if (config.local) dialog.append(signUpForm(finish));
     document.body.append(dialog);
     dialog.showModal();
+  }
+
+  // Local mode: anyone can join under any name; the stand-in creates the user (and sends user.created).
+  function signUpForm(finish) {
+    const form = document.createElement("form");
+    form.setAttribute("aria-label", "Sign up (local)");
+    const fields = ["First name", "Last name"].map((label) => {
+      const wrapper = document.createElement("label");
+      wrapper.style.cssText = "display: block; margin: 0.25rem 0";
+      const input = document.createElement("input");
+      input.name = label === "First name" ? "first_name" : "last_name";
+      input.required = label === "First name";
+      wrapper.append(`${label} `, input);
+      return wrapper;
+    });
+    const submit = document.createElement("button");
+    submit.type = "submit";
+    submit.textContent = "Sign up";
+    const problem = document.createElement("p");
+    problem.setAttribute("role", "alert");
+    const heading = document.createElement("h3");
+    heading.textContent = "Or sign up with any name";
+    form.append(heading, ...fields, submit, problem);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const response = await fetch(`${frontendApiUrl}/v1/client/sign_ups`, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+      });
+      const answer = await response.json();
+      if (!response.ok) {
+        problem.textContent = answer.errors?.[0]?.long_message ?? "Could not sign up";
+        return;
+      }
+      people.push({ id: answer.user_id, label: answer.label });
+      await finish(answer.user_id);
+    });
+    return form;
+  }
+
+  // Local mode, on every page: this is not Clerk, and how to switch to it.
+  function showLocalNotice() {
+    const notice = document.createElement("aside");
+    notice.setAttribute("aria-label", "Local sign-in");
+    notice.style.cssText =
+      "position: sticky; top: 0; z-index: 10; padding: 0.4rem 1rem; font: 14px/1.4 system-ui, sans-serif;" +
+      "background: #fff4c2; color: #3d3200; border-bottom: 1px solid #e0c95a";
+    const dashboard = document.createElement("a");
+    dashboard.href = config.local.dashboardUrl;
+    dashboard.textContent = "local Clerk dashboard";
+    notice.append(
+      "Local sign-in: a stand-in for Clerk on this machine, not Clerk. To sign in with Clerk, set ",
+      code("VITE_CLERK_PUBLISHABLE_KEY"),
+      " and ",
+      code("CLERK_SECRET_KEY"),
+      " in .env and restart pnpm dev. People and organizations: ",
+      dashboard,
+      ".",
+    );
+    document.body.prepend(notice);
+  }
+
+  function code(text) {
+    const element = document.createElement("code");
+    element.textContent = text;
+    return element;
+  }
+
+  /** Impersonation from the local dashboard: it sends the browser here with a one-time ticket. */
+  async function signInWithTicket(ticket) {
+    const response = await fetch(`${frontendApiUrl}/v1/client/sign_ins`, {
+      method: "POST",
+      body: new URLSearchParams({ strategy: "ticket", ticket }),
+    });
+    if (!response.ok) return false;
+    const answer = await response.json();
+    await signIn(answer.user_id, answer.session_id);
+    return true;
   }
 
   function renderUserButton(node) {
@@ -198,8 +298,21 @@
       return Boolean(user);
     },
     async load() {
+      const ticket = config.local ? new URL(location.href).searchParams.get("__clerk_ticket") : null;
+      if (ticket) {
+        const url = new URL(location.href);
+        url.searchParams.delete("__clerk_ticket");
+        history.replaceState(history.state, "", url);
+      }
       const remembered = localStorage.getItem(storageKey);
-      if (remembered) await signIn(remembered);
+      if (ticket && (await signInWithTicket(ticket))) {
+        // Signed in as the person impersonated.
+      } else if (remembered) {
+        await signIn(remembered, localStorage.getItem(sessionStorageKey) || undefined);
+        // A session the stand-in no longer knows (its user was deleted) ends here, as Clerk's would.
+        if (!session.lastActiveToken) forgetSession();
+      }
+      if (config.local) showLocalNotice();
       clerk.loaded = true;
       clerk.__internal_lastEmittedResources = resources();
     },
@@ -212,10 +325,7 @@
     openSignUp: openDialog,
     redirectToSignIn: async () => openDialog(),
     async signOut() {
-      user = null;
-      session = null;
-      localStorage.removeItem(storageKey);
-      localStorage.removeItem(organizationStorageKey);
+      forgetSession();
       emit();
     },
     // Only the organization part of clerk-js's setActive: switching sessions is not stood in.

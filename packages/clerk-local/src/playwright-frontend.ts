@@ -1,12 +1,26 @@
-import { readFileSync } from "node:fs";
-import type { TestClerkInstance } from "@repo/server/testing";
-import type { Route } from "playwright-core";
+import {
+  STAND_IN_UI_SCRIPT,
+  type StandInConfig,
+  type StandInMembership,
+  type StandInOrganization,
+  standInScript,
+} from "./browser/stand-in-script.ts";
 
-const standInSource = readFileSync(new URL("./clerk-stand-in.js", import.meta.url), "utf8");
+export type { StandInMembership, StandInOrganization };
 
-export type StandInOrganization = { id: string; name: string; slug: string | null };
-/** One of a user's organization memberships; `role` is Clerk's role key, e.g. `org:admin`. */
-export type StandInMembership = { organization: StandInOrganization; role: string };
+/**
+ * The part of Playwright's Route this uses (`page.route` / `context.route` hand one to the handler), so the
+ * package needs no Playwright of its own: pass the Route as it is.
+ */
+export type Route = {
+  request(): { url(): string; postData(): string | null };
+  fulfill(response: {
+    status?: number;
+    contentType?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }): Promise<void>;
+};
 
 /**
  * What the browser asked Clerk's token endpoint for: whose session, and which active organization
@@ -26,7 +40,8 @@ export type ClerkFrontendStandIn = {
 };
 
 export type ClerkFrontendOptions = {
-  clerk: TestClerkInstance;
+  /** The Clerk instance played: the Frontend API host and the publishable key naming it. */
+  clerk: { frontendApi: string; publishableKey: string };
   /** The web app's origin, allowed to read the token endpoint's answers. */
   origin: string;
   /** The users the stand-in's sign-in dialog offers. */
@@ -38,7 +53,9 @@ export type ClerkFrontendOptions = {
 };
 
 /**
- * The test plays Clerk's hosted side: the CDN's clerk.browser.js is the stand-in (clerk-stand-in.js),
+ * For Playwright tests of a production build (the publishable key names a made-up Frontend API host, whose
+ * requests the test's route handler passes here): the test plays Clerk's hosted side. The CDN's
+ * clerk.browser.js is the stand-in (browser/clerk-stand-in.js),
  * ui.browser.js is empty (the stand-in draws its own components), and the Frontend API's session token
  * endpoint answers with `mintToken`'s token. The organization a token is for comes from the request's
  * form body (`organization_id`), as clerk-js sends it; the role comes from `memberships`, as Clerk's
@@ -47,7 +64,7 @@ export type ClerkFrontendOptions = {
 export function standInForClerkFrontend(options: ClerkFrontendOptions): ClerkFrontendStandIn {
   const { clerk } = options;
   const tokenRequests: ClerkFrontendStandIn["tokenRequests"] = [];
-  const config = {
+  const config: StandInConfig & { memberships: Record<string, StandInMembership[]> } = {
     frontendApi: clerk.frontendApi,
     publishableKey: clerk.publishableKey,
     userIds: options.userIds,
@@ -61,7 +78,7 @@ export function standInForClerkFrontend(options: ClerkFrontendOptions): ClerkFro
       await route.fulfill({
         contentType: "application/javascript",
         headers: { "Access-Control-Allow-Origin": "*" },
-        body: `window.__clerkStandIn = ${JSON.stringify(config)};\n${standInSource}`,
+        body: standInScript(config),
       });
       return true;
     }
@@ -69,7 +86,7 @@ export function standInForClerkFrontend(options: ClerkFrontendOptions): ClerkFro
       await route.fulfill({
         contentType: "application/javascript",
         headers: { "Access-Control-Allow-Origin": "*" },
-        body: "globalThis.__internal_ClerkUICtor = class ClerkUIStandIn {};",
+        body: STAND_IN_UI_SCRIPT,
       });
       return true;
     }

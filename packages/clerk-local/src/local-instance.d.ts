@@ -1,0 +1,2 @@
+export function localFrontendApi(port: number): string;
+export function localPublishableKey(port: number): string;
