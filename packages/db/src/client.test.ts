@@ -40,7 +40,7 @@ describe.each(testDatabaseKinds())("migrations on %s", (kind) => {
   });
 });
 
-describe.runIf(testDatabaseKinds().includes("postgres"))("migrations on a fresh Postgres database", () => {
+describe.runIf(testDatabaseKinds().includes("postgres"))("migrations on a fresh database on postgres", () => {
   it("are safe to run from several processes at once", async () => {
     const t = await openTestDatabase("postgres", { migrate: false });
     try {
