@@ -3,6 +3,7 @@ import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
 import { SettingsError } from "@repo/settings";
 import { wantsClerkLocal } from "@repo/settings/clerk-local-mode";
 import { readSettingsSource } from "@repo/settings/source";
+import type { Logger } from "pino";
 import { createAppFromSettings } from "./app-from-settings.ts";
 import { readServerEnv } from "./env.ts";
 import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";
@@ -55,9 +56,11 @@ async function main() {
     host: env.host,
     logger,
     onClosed: async () => {
-      // The run in progress ends first: it writes to the database (and may be asking the stand-in).
-      await pull?.stop();
-      await clerkLocal?.close();
+      // The run in progress ends first: it writes to the database (and may be asking the stand-in). It
+      // stops at its next request, but a database that does not answer must not hold shutdown open: tsx
+      // watch kills the process after 5 s, and a platform's grace period is not much longer.
+      await withDeadline(pull?.stop(), SHUTDOWN_STEP_DEADLINE_MS, "the pull from Clerk", logger);
+      await withDeadline(clerkLocal?.close(), SHUTDOWN_STEP_DEADLINE_MS, "the local stand-in for Clerk", logger);
       await db.destroy();
     },
   });
@@ -71,6 +74,24 @@ async function main() {
     },
     `server listening on ${server.url}`,
   );
+}
+
+/** How long each of shutdown's steps may take before it is left behind. */
+const SHUTDOWN_STEP_DEADLINE_MS = 2_000;
+
+/** Waits for `work`, but no longer than `ms`: then logs that it was left unfinished and goes on. */
+async function withDeadline(work: Promise<void> | undefined, ms: number, what: string, logger: Logger) {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  try {
+    if ((await Promise.race([work, deadline])) === "late")
+      logger.warn(`shutting down without waiting longer for ${what}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ export {
   addCounts,
   emptyCounts,
   failInngestReconciliationRun,
+  failInterruptedRuns,
   findLastSuccessfulRunStart,
   findLatestReconciliationRun,
   findRunningReconciliation,

@@ -180,6 +180,21 @@ export async function findLatestReconciliationRun(db: Executor): Promise<Reconci
 }
 
 /**
+ * Ends the runs a process started with this trigger and left `running` when it stopped without recording
+ * their end (a development server killed mid-run). For a trigger only one process uses at a time, so no
+ * such run can still be going: another trigger's runs (Inngest, the command line) are left alone.
+ */
+export async function failInterruptedRuns(db: Executor, trigger: string, error: string): Promise<number> {
+  const result = await db
+    .updateTable("reconciliation_runs")
+    .set({ status: "failed", error, finished_at: sql`now()` })
+    .where("trigger", "=", trigger)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
  * Records that the reconciliation of this Inngest run failed for good (its retries are exhausted). Only
  * that run's row: another run may be going meanwhile (`pnpm clerk:backfill`, or one that started after
  * this one was taken for abandoned), and it is not this failure's to end.
