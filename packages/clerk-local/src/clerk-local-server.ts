@@ -39,7 +39,7 @@ export type ClerkLocal = {
   /** The stand-in's origin: its Frontend API, Backend API and dashboard (at `/`). */
   url: string;
   publishableKey: string;
-  /** The Backend API's bearer: not a Clerk key, only this stand-in takes it. */
+  /** The Backend API's bearer: not a Clerk key, made for this machine's stand-in (kept with its keys). */
   secretKey: string;
   /** PEM public key verifying the stand-in's session tokens: the server's CLERK_JWT_KEY. */
   jwtKey: string;
@@ -50,7 +50,6 @@ export type ClerkLocal = {
   close(): Promise<void>;
 };
 
-const LOCAL_SECRET_KEY = "sk_test_clerkLocalStandInNotAClerkKey";
 const LOCAL_KEY_ID = "ins_2ClerkLocalStandIn000000000";
 const MAX_FORM_BYTES = 16 * 1024;
 /**
@@ -101,6 +100,11 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
   });
 
   async function answer(req: IncomingMessage, res: ServerResponse) {
+    // DNS rebinding: a page at rebind.example whose name is made to resolve to 127.0.0.1 reaches this port
+    // as its own origin, with its own name in Host. Only requests addressed to this machine by name are
+    // for the stand-in.
+    if (!isAddressedToThisMachine(req.headers.host))
+      return sendJson(res, 421, clerkErrors("host_invalid", "Address the local stand-in as 127.0.0.1 or localhost"));
     const path = new URL(req.url ?? "/", "http://local").pathname;
     if (req.method === "GET" && path.endsWith("/dist/clerk.browser.js")) return sendScript(res, browserScript());
     if (req.method === "GET" && path.endsWith("/dist/ui.browser.js")) return sendScript(res, STAND_IN_UI_SCRIPT);
@@ -109,7 +113,7 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
     if (path.startsWith("/dashboard/") && req.method === "POST") return answerDashboardForm(req, res, path);
     if (path.startsWith("/v1/")) {
       // Clerk's Backend API takes the secret key, and so does this one.
-      if (req.headers.authorization !== `Bearer ${LOCAL_SECRET_KEY}`)
+      if (req.headers.authorization !== `Bearer ${keys.secretKey}`)
         return sendJson(res, 401, clerkErrors("authentication_invalid", "The secret key is missing or not this one"));
       await answerBackendApi(req, res);
       stub.requests.length = 0; // kept by the stub for tests; a long `pnpm dev` has no use for it
@@ -248,6 +252,8 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
   }
 
   const port = () => (server.address() as AddressInfo).port;
+  const isAddressedToThisMachine = (host: string | undefined) =>
+    host === `127.0.0.1:${port()}` || host === `localhost:${port()}`;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => resolve());
@@ -256,7 +262,7 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
   return {
     url,
     publishableKey: localPublishableKey(port()),
-    secretKey: LOCAL_SECRET_KEY,
+    secretKey: keys.secretKey,
     jwtKey: keys.publicKeyPem,
     webhookSigningSecret: keys.webhookSigningSecret,
     directory,
