@@ -170,6 +170,27 @@ describe("the local stand-in for Clerk", () => {
     expect((await start(dataDir)).secretKey).toBe(local.secretKey);
   });
 
+  it("gives its script, which names the people, to the web app's pages only, not to another site's", async () => {
+    const local = await start(mkdtempSync(join(tmpdir(), "clerk-local-")));
+    const script = (headers: Record<string, string>) =>
+      getWithHeaders(`${local.url}/npm/@clerk/clerk-js@local/dist/clerk.browser.js`, {
+        Host: new URL(local.url).host,
+        ...headers,
+      });
+    for (const foreign of [
+      { "Sec-Fetch-Site": "cross-site", Referer: "https://evil.example/" },
+      { "Sec-Fetch-Site": "cross-site" },
+      { Referer: "http://localhost:4000/" },
+    ]) {
+      const refused = await script(foreign);
+      expect(refused.status).toBe(403);
+      expect(refused.body).not.toContain("Grace");
+    }
+    const loaded = await script({ "Sec-Fetch-Site": "cross-site", Referer: `${WEB_ORIGIN}/` });
+    expect(loaded.status).toBe(200);
+    expect(loaded.body).toContain("Grace Hopper");
+  });
+
   it("refuses a sign-up without a first name, and creates nobody", async () => {
     const local = await start(mkdtempSync(join(tmpdir(), "clerk-local-")));
     const signUp = await fetch(`${local.url}/v1/client/sign_ups`, {

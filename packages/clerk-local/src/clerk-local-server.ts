@@ -106,7 +106,13 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
     if (!isAddressedToThisMachine(req.headers.host))
       return sendJson(res, 421, clerkErrors("host_invalid", "Address the local stand-in as 127.0.0.1 or localhost"));
     const path = new URL(req.url ?? "/", "http://local").pathname;
-    if (req.method === "GET" && path.endsWith("/dist/clerk.browser.js")) return sendScript(res, browserScript());
+    if (req.method === "GET" && path.endsWith("/dist/clerk.browser.js")) {
+      // The script carries the directory (names, memberships) for the sign-in dialog: another site's page
+      // must not be able to load it with <script src> and read window.__clerkStandIn.
+      if (!isLoadedByTheWebApp(req))
+        return sendJson(res, 403, clerkErrors("origin_invalid", "Only the web app's pages load the stand-in"));
+      return sendScript(res, browserScript());
+    }
     if (req.method === "GET" && path.endsWith("/dist/ui.browser.js")) return sendScript(res, STAND_IN_UI_SCRIPT);
     if (path.startsWith("/v1/client/")) return answerFrontendApi(req, res, path);
     if (path === "/" && req.method === "GET") return sendDashboard(res, noticeFrom(req));
@@ -251,6 +257,19 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
     res.end(html);
   }
 
+  /**
+   * A page of the web app (its Referer names a web origin: browsers send the origin cross-origin), this
+   * stand-in's own pages, or no browser page at all. Browsers send Sec-Fetch-Site with every request, so a
+   * cross-site page that hides its Referer (referrerpolicy="no-referrer") is still told apart.
+   */
+  function isLoadedByTheWebApp(req: IncomingMessage): boolean {
+    const referrerOrigin = originOf(req.headers.referer);
+    if (referrerOrigin && (options.webOrigins.includes(referrerOrigin) || referrerOrigin === url)) return true;
+    const site = req.headers["sec-fetch-site"];
+    if (site === undefined) return referrerOrigin === undefined;
+    return site === "same-origin" || site === "none";
+  }
+
   const port = () => (server.address() as AddressInfo).port;
   const isAddressedToThisMachine = (host: string | undefined) =>
     host === `127.0.0.1:${port()}` || host === `localhost:${port()}`;
@@ -277,6 +296,15 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
 
 function fullName(user: { first_name?: string | null; last_name?: string | null; id: string }): string {
   return [user.first_name, user.last_name].filter(Boolean).join(" ") || user.id;
+}
+
+function originOf(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function noticeFrom(req: IncomingMessage): DashboardNotice | undefined {
