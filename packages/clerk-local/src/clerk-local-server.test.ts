@@ -177,11 +177,12 @@ describe("the local stand-in for Clerk", () => {
         Host: new URL(local.url).host,
         ...headers,
       });
-    for (const foreign of [
+    const foreignPages: Record<string, string>[] = [
       { "Sec-Fetch-Site": "cross-site", Referer: "https://evil.example/" },
       { "Sec-Fetch-Site": "cross-site" },
       { Referer: "http://localhost:4000/" },
-    ]) {
+    ];
+    for (const foreign of foreignPages) {
       const refused = await script(foreign);
       expect(refused.status).toBe(403);
       expect(refused.body).not.toContain("Grace");
