@@ -97,10 +97,21 @@ async function withDeadline(work: Promise<void> | undefined, ms: number, what: s
 /**
  * The production build runs as production even when NODE_ENV was forgotten (`node dist/main.js`):
  * otherwise a deployment would quietly read .env, accept INNGEST_DEV and skip every production check.
- * Development is `pnpm dev`, from source.
+ * For the same reason it refuses any other NODE_ENV (a deploy that inherits NODE_ENV=development or test)
+ * unless ALLOW_NON_PRODUCTION_BUILD=1 says it is meant, and even then it does not pull from Clerk unless
+ * RECONCILE_PULL=on asks. Development is `pnpm dev`, from source.
  */
 function productionBuildDefaults(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (typeof __PRODUCTION_BUILD__ === "undefined" || environment.NODE_ENV?.trim()) return environment;
+  if (typeof __PRODUCTION_BUILD__ === "undefined") return environment;
+  const nodeEnv = environment.NODE_ENV?.trim();
+  if (nodeEnv && nodeEnv !== "production") {
+    if (environment.ALLOW_NON_PRODUCTION_BUILD?.trim() !== "1")
+      throw new SettingsError("The production build refuses to run outside production:", [
+        `NODE_ENV is ${nodeEnv}: unset it or set NODE_ENV=production (for development, run \`pnpm dev\`; to run this build as ${nodeEnv} on purpose, set ALLOW_NON_PRODUCTION_BUILD=1)`,
+      ]);
+    environment.RECONCILE_PULL ??= "off";
+    return environment;
+  }
   // Dependencies read it too (Express shows stack traces outside production).
   environment.NODE_ENV = "production";
   return environment;
