@@ -7,6 +7,7 @@ export {
   findLastSuccessfulRunStart,
   findLatestReconciliationRun,
   findRunningReconciliation,
+  findRunningReconciliationOfInngestRun,
   finishReconciliationRun,
   ReconciliationAlreadyRunningError,
   type ReconciliationCounts,

@@ -106,15 +106,30 @@ export async function findRunningReconciliation(
     .executeTakeFirst();
 }
 
+/** The row this Inngest run started and has not finished, if any (its step may be running again). */
+export async function findRunningReconciliationOfInngestRun(
+  db: Executor,
+  inngestRunId: string,
+): Promise<ReconciliationRun | undefined> {
+  return db
+    .selectFrom("reconciliation_runs")
+    .selectAll()
+    .where("inngest_run_id", "=", inngestRunId)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+}
+
 /**
- * When the latest run that succeeded, of either kind, started: everything Clerk changed before then was
- * written by it (or by a webhook), so an incremental run reads Clerk's changes from there on.
+ * When the latest run that succeeded, of either kind, started (before `before`, when given): everything
+ * Clerk changed before then was written by it (or by a webhook), so an incremental run reads Clerk's
+ * changes from there on.
  */
-export async function findLastSuccessfulRunStart(db: Executor): Promise<Date | undefined> {
+export async function findLastSuccessfulRunStart(db: Executor, before?: Date): Promise<Date | undefined> {
   const run = await db
     .selectFrom("reconciliation_runs")
     .select("started_at")
     .where("status", "=", "succeeded")
+    .$if(before !== undefined, (query) => query.where("started_at", "<", before as Date))
     .orderBy("started_at", "desc")
     .limit(1)
     .executeTakeFirst();
