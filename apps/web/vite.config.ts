@@ -3,6 +3,13 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 const serverUrl = process.env.API_PROXY_TARGET ?? "http://localhost:3000";
+const devPort = 5173;
+
+/**
+ * Vite's own `server.fs.deny` list (vite 8's default). Setting the option replaces the default rather than
+ * adding to it, so it is repeated here in full.
+ */
+const viteDefaultFsDeny = [".env", ".env.*", "*.{crt,pem,key,p12,pfx,cer,der}", ".npmrc", ".yarnrc.yml", "**/.git/**"];
 
 export default defineConfig({
   // clerkLocal: with no Clerk keys, the dev server's pages sign in with the local stand-in for Clerk
@@ -12,8 +19,15 @@ export default defineConfig({
   // values reach the bundle, which is why secrets must never carry that prefix.
   envDir: "../..",
   server: {
-    port: 5173,
+    port: devPort,
     strictPort: true,
+    // Vite serves any file under the workspace root at /@fs/<path>. .data/ holds the local stand-in's
+    // signing key and webhook secret (.data/clerk-local/keys.json), its directory and the embedded
+    // database's files: none of it is for a browser.
+    fs: { deny: [...viteDefaultFsDeny, "**/.data/**"] },
+    // Vite's default answers every localhost origin, so any other dev server on this machine could read
+    // our modules. The page is served from this origin and needs no CORS for its own requests.
+    cors: { origin: [`http://localhost:${devPort}`, `http://127.0.0.1:${devPort}`] },
     // The browser talks to one origin; in development Vite forwards the API to the server.
     proxy: { "/api": { target: serverUrl, changeOrigin: false } },
   },

@@ -32,6 +32,7 @@ describe("readServerEnv", () => {
     expect(env).toMatchObject({
       nodeEnv: "development",
       port: 3000,
+      host: "localhost",
       databaseUrl: undefined,
       webOrigins: ["http://localhost:5173"],
       inngest: { isDev: false, serveOrigin: undefined },
@@ -42,6 +43,7 @@ describe("readServerEnv", () => {
   it("reads a complete production environment, registering with Inngest at the web origin", () => {
     const env = readServerEnv(production);
     expect(problemsOf(production)).toEqual([]);
+    expect(env.host).toBeUndefined();
     expect(env.webOrigins).toEqual(["https://app.example.com", "https://www.example.com"]);
     expect(env.clerk.secretKey).toBe("sk_live_topsecretvalue");
     expect(env.inngest).toMatchObject({

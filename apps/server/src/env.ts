@@ -109,7 +109,9 @@ function composeServerEnv(
   const serverEnv: ServerEnv = {
     nodeEnv: parsed.NODE_ENV,
     port: parsed.PORT,
-    host: parsed.HOST,
+    // Development listens on this machine only: a laptop on a café's network must not serve its API (and,
+    // in local mode, sessions anyone can mint) to its neighbours. Production listens on every interface.
+    host: parsed.HOST ?? (isProduction ? undefined : "localhost"),
     logLevel: parsed.LOG_LEVEL,
     databaseUrl: db.databaseUrl,
     pgliteDataDir: db.pgliteDataDir,

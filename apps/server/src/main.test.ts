@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +10,7 @@ import { createDb } from "@repo/db/client";
 import { migrateToLatest } from "@repo/db/migrate";
 import { openTestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { sql } from "kysely";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signClerkWebhook } from "./testing/clerk-webhooks.ts";
 import { startServerProcess } from "./testing/server-process.ts";
 import { TEST_WEBHOOK_SECRET } from "./testing/test-server.ts";
@@ -111,21 +111,69 @@ describe("main.ts", () => {
 });
 
 describe("the production build (dist/main.js)", () => {
-  it("runs as production when NODE_ENV was forgotten, so it refuses to start without production's settings", async () => {
+  let buildDir: string;
+  let outfile: string;
+
+  beforeAll(() => {
     const serverDir = fileURLToPath(new URL("..", import.meta.url));
     // Inside the package, so the bundle's external imports still resolve from its node_modules.
-    const buildDir = mkdtempSync(join(serverDir, "node_modules", ".test-build-"));
-    const outfile = join(buildDir, "main.js");
+    buildDir = mkdtempSync(join(serverDir, "node_modules", ".test-build-"));
+    outfile = join(buildDir, "main.js");
     execFileSync(process.execPath, ["build.mjs", outfile], { cwd: serverDir });
-    const started = spawnSync(process.execPath, [outfile], {
-      env: { PATH: process.env.PATH ?? "", INNGEST_DEV: "1" },
+  }, 60_000);
+  afterAll(() => {
+    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  });
+
+  const runBundle = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [outfile], {
+      env: { PATH: process.env.PATH ?? "", ...env },
       encoding: "utf8",
       timeout: 20_000,
     });
-    rmSync(buildDir, { recursive: true, force: true });
+
+  it("runs as production when NODE_ENV was forgotten, so it refuses to start without production's settings", () => {
+    const started = runBundle({ INNGEST_DEV: "1" });
     expect(started.status).toBe(1);
     expect(started.stderr).toMatch(/^Missing or unsafe production settings:\n- DATABASE_URL is not set/);
     expect(started.stderr).toMatch(/- INNGEST_DEV is set: production never runs Inngest in dev mode/);
+  });
+
+  it.each(["development", "test"])(
+    "refuses NODE_ENV=%s unless told it is meant, rather than skip production's rules",
+    (nodeEnv) => {
+      const started = runBundle({ NODE_ENV: nodeEnv, INNGEST_DEV: "1" });
+      expect(started.status).toBe(1);
+      expect(started.stderr).toBe(
+        `The production build refuses to run outside production:\n- NODE_ENV is ${nodeEnv}: unset it or set NODE_ENV=production (for development, run \`pnpm dev\`; to run this build as ${nodeEnv} on purpose, set ALLOW_NON_PRODUCTION_BUILD=1)\n`,
+      );
+    },
+  );
+
+  it("runs in development when ALLOW_NON_PRODUCTION_BUILD=1, and still does not pull from Clerk", async () => {
+    const child = spawn(process.execPath, [outfile], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "development",
+        ALLOW_NON_PRODUCTION_BUILD: "1",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        PGLITE_DATA_DIR: join(mkdtempSync(join(tmpdir(), "pglite-bundle-")), "db"),
+        CLERK_SECRET_KEY: "sk_test_bundle",
+        CLERK_API_URL: "http://127.0.0.1:9",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      await vi.waitFor(() => expect(output).toContain("server listening on"), { timeout: 20_000 });
+      expect(output).not.toContain("pulling users, organizations and memberships from Clerk");
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { findPendingMigrations, migrateToLatest } from "@repo/db/migrate";
 import { SettingsError } from "@repo/settings";
 import { wantsClerkLocal } from "@repo/settings/clerk-local-mode";
 import { readSettingsSource } from "@repo/settings/source";
+import type { Logger } from "pino";
 import { createAppFromSettings } from "./app-from-settings.ts";
 import { readServerEnv } from "./env.ts";
 import { listenWithGracefulShutdown } from "./http/graceful-shutdown.ts";
@@ -55,9 +56,11 @@ async function main() {
     host: env.host,
     logger,
     onClosed: async () => {
-      // The run in progress ends first: it writes to the database (and may be asking the stand-in).
-      await pull?.stop();
-      await clerkLocal?.close();
+      // The run in progress ends first: it writes to the database (and may be asking the stand-in). It
+      // stops at its next request, but a database that does not answer must not hold shutdown open: tsx
+      // watch kills the process after 5 s, and a platform's grace period is not much longer.
+      await withDeadline(pull?.stop(), SHUTDOWN_STEP_DEADLINE_MS, "the pull from Clerk", logger);
+      await withDeadline(clerkLocal?.close(), SHUTDOWN_STEP_DEADLINE_MS, "the local stand-in for Clerk", logger);
       await db.destroy();
     },
   });
@@ -73,13 +76,42 @@ async function main() {
   );
 }
 
+/** How long each of shutdown's steps may take before it is left behind. */
+const SHUTDOWN_STEP_DEADLINE_MS = 2_000;
+
+/** Waits for `work`, but no longer than `ms`: then logs that it was left unfinished and goes on. */
+async function withDeadline(work: Promise<void> | undefined, ms: number, what: string, logger: Logger) {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+  });
+  try {
+    if ((await Promise.race([work, deadline])) === "late")
+      logger.warn(`shutting down without waiting longer for ${what}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The production build runs as production even when NODE_ENV was forgotten (`node dist/main.js`):
  * otherwise a deployment would quietly read .env, accept INNGEST_DEV and skip every production check.
- * Development is `pnpm dev`, from source.
+ * For the same reason it refuses any other NODE_ENV (a deploy that inherits NODE_ENV=development or test)
+ * unless ALLOW_NON_PRODUCTION_BUILD=1 says it is meant, and even then it does not pull from Clerk unless
+ * RECONCILE_PULL=on asks. Development is `pnpm dev`, from source.
  */
 function productionBuildDefaults(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (typeof __PRODUCTION_BUILD__ === "undefined" || environment.NODE_ENV?.trim()) return environment;
+  if (typeof __PRODUCTION_BUILD__ === "undefined") return environment;
+  const nodeEnv = environment.NODE_ENV?.trim();
+  if (nodeEnv && nodeEnv !== "production") {
+    if (environment.ALLOW_NON_PRODUCTION_BUILD?.trim() !== "1")
+      throw new SettingsError("The production build refuses to run outside production:", [
+        `NODE_ENV is ${nodeEnv}: unset it or set NODE_ENV=production (for development, run \`pnpm dev\`; to run this build as ${nodeEnv} on purpose, set ALLOW_NON_PRODUCTION_BUILD=1)`,
+      ]);
+    environment.RECONCILE_PULL ??= "off";
+    return environment;
+  }
   // Dependencies read it too (Express shows stack traces outside production).
   environment.NODE_ENV = "production";
   return environment;

@@ -1,5 +1,5 @@
-import { mkdtempSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,22 @@ async function start(dataDir: string, webhookUrl = "http://127.0.0.1:9/api/webho
 afterEach(async () => {
   await Promise.all(started.splice(0).map((local) => local.close()));
 });
+
+/** A GET with these headers as they are, Host included (fetch sets Host itself). */
+function getWithHeaders(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 /** A stand-in for the app's /api/webhooks/clerk: every delivery, as received. */
 async function startWebhookReceiver() {
@@ -122,6 +138,58 @@ describe("the local stand-in for Clerk", () => {
     expect((await token()).status).toBe(200);
     local.directory.deleteUser(GRACE);
     expect((await token()).status).toBe(404);
+  });
+
+  it("answers only requests addressed to 127.0.0.1 or localhost, not a rebound name (DNS rebinding)", async () => {
+    const local = await start(mkdtempSync(join(tmpdir(), "clerk-local-")));
+    const { port } = new URL(local.url);
+    const rebound = await getWithHeaders(`${local.url}/`, { Host: `rebind.evil.example:${port}` });
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).not.toContain("Grace");
+    const api = await getWithHeaders(`${local.url}/v1/users`, {
+      Host: `rebind.evil.example:${port}`,
+      Authorization: `Bearer ${local.secretKey}`,
+    });
+    expect(api.status).toBe(421);
+    expect((await getWithHeaders(`${local.url}/`, { Host: `localhost:${port}` })).status).toBe(200);
+    expect((await getWithHeaders(`${local.url}/`, { Host: `127.0.0.1:${port}` })).status).toBe(200);
+  });
+
+  it("takes a secret key of this machine's own, kept with its keys, not one every copy of the code knows", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "clerk-local-"));
+    const local = await start(dataDir);
+    const other = await start(mkdtempSync(join(tmpdir(), "clerk-local-")));
+    expect(local.secretKey).not.toBe(other.secretKey);
+    expect(JSON.parse(readFileSync(join(dataDir, "keys.json"), "utf8"))).toMatchObject({ secretKey: local.secretKey });
+    const listUsers = (secretKey: string) =>
+      fetch(`${local.url}/v1/users`, { headers: { Authorization: `Bearer ${secretKey}` } });
+    expect((await listUsers("sk_test_clerkLocalStandInNotAClerkKey")).status).toBe(401);
+    expect((await listUsers(other.secretKey)).status).toBe(401);
+    expect((await listUsers(local.secretKey)).status).toBe(200);
+    await local.close();
+    expect((await start(dataDir)).secretKey).toBe(local.secretKey);
+  });
+
+  it("gives its script, which names the people, to the web app's pages only, not to another site's", async () => {
+    const local = await start(mkdtempSync(join(tmpdir(), "clerk-local-")));
+    const script = (headers: Record<string, string>) =>
+      getWithHeaders(`${local.url}/npm/@clerk/clerk-js@local/dist/clerk.browser.js`, {
+        Host: new URL(local.url).host,
+        ...headers,
+      });
+    const foreignPages: Record<string, string>[] = [
+      { "Sec-Fetch-Site": "cross-site", Referer: "https://evil.example/" },
+      { "Sec-Fetch-Site": "cross-site" },
+      { Referer: "http://localhost:4000/" },
+    ];
+    for (const foreign of foreignPages) {
+      const refused = await script(foreign);
+      expect(refused.status).toBe(403);
+      expect(refused.body).not.toContain("Grace");
+    }
+    const loaded = await script({ "Sec-Fetch-Site": "cross-site", Referer: `${WEB_ORIGIN}/` });
+    expect(loaded.status).toBe(200);
+    expect(loaded.body).toContain("Grace Hopper");
   });
 
   it("refuses a sign-up without a first name, and creates nobody", async () => {

@@ -39,7 +39,7 @@ export type ClerkLocal = {
   /** The stand-in's origin: its Frontend API, Backend API and dashboard (at `/`). */
   url: string;
   publishableKey: string;
-  /** The Backend API's bearer: not a Clerk key, only this stand-in takes it. */
+  /** The Backend API's bearer: not a Clerk key, made for this machine's stand-in (kept with its keys). */
   secretKey: string;
   /** PEM public key verifying the stand-in's session tokens: the server's CLERK_JWT_KEY. */
   jwtKey: string;
@@ -50,7 +50,6 @@ export type ClerkLocal = {
   close(): Promise<void>;
 };
 
-const LOCAL_SECRET_KEY = "sk_test_clerkLocalStandInNotAClerkKey";
 const LOCAL_KEY_ID = "ins_2ClerkLocalStandIn000000000";
 const MAX_FORM_BYTES = 16 * 1024;
 /**
@@ -101,15 +100,26 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
   });
 
   async function answer(req: IncomingMessage, res: ServerResponse) {
+    // DNS rebinding: a page at rebind.example whose name is made to resolve to 127.0.0.1 reaches this port
+    // as its own origin, with its own name in Host. Only requests addressed to this machine by name are
+    // for the stand-in.
+    if (!isAddressedToThisMachine(req.headers.host))
+      return sendJson(res, 421, clerkErrors("host_invalid", "Address the local stand-in as 127.0.0.1 or localhost"));
     const path = new URL(req.url ?? "/", "http://local").pathname;
-    if (req.method === "GET" && path.endsWith("/dist/clerk.browser.js")) return sendScript(res, browserScript());
+    if (req.method === "GET" && path.endsWith("/dist/clerk.browser.js")) {
+      // The script carries the directory (names, memberships) for the sign-in dialog: another site's page
+      // must not be able to load it with <script src> and read window.__clerkStandIn.
+      if (!isLoadedByTheWebApp(req))
+        return sendJson(res, 403, clerkErrors("origin_invalid", "Only the web app's pages load the stand-in"));
+      return sendScript(res, browserScript());
+    }
     if (req.method === "GET" && path.endsWith("/dist/ui.browser.js")) return sendScript(res, STAND_IN_UI_SCRIPT);
     if (path.startsWith("/v1/client/")) return answerFrontendApi(req, res, path);
     if (path === "/" && req.method === "GET") return sendDashboard(res, noticeFrom(req));
     if (path.startsWith("/dashboard/") && req.method === "POST") return answerDashboardForm(req, res, path);
     if (path.startsWith("/v1/")) {
       // Clerk's Backend API takes the secret key, and so does this one.
-      if (req.headers.authorization !== `Bearer ${LOCAL_SECRET_KEY}`)
+      if (req.headers.authorization !== `Bearer ${keys.secretKey}`)
         return sendJson(res, 401, clerkErrors("authentication_invalid", "The secret key is missing or not this one"));
       await answerBackendApi(req, res);
       stub.requests.length = 0; // kept by the stub for tests; a long `pnpm dev` has no use for it
@@ -247,7 +257,22 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
     res.end(html);
   }
 
+  /**
+   * A page of the web app (its Referer names a web origin: browsers send the origin cross-origin), this
+   * stand-in's own pages, or no browser page at all. Browsers send Sec-Fetch-Site with every request, so a
+   * cross-site page that hides its Referer (referrerpolicy="no-referrer") is still told apart.
+   */
+  function isLoadedByTheWebApp(req: IncomingMessage): boolean {
+    const referrerOrigin = originOf(req.headers.referer);
+    if (referrerOrigin && (options.webOrigins.includes(referrerOrigin) || referrerOrigin === url)) return true;
+    const site = req.headers["sec-fetch-site"];
+    if (site === undefined) return referrerOrigin === undefined;
+    return site === "same-origin" || site === "none";
+  }
+
   const port = () => (server.address() as AddressInfo).port;
+  const isAddressedToThisMachine = (host: string | undefined) =>
+    host === `127.0.0.1:${port()}` || host === `localhost:${port()}`;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => resolve());
@@ -256,7 +281,7 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
   return {
     url,
     publishableKey: localPublishableKey(port()),
-    secretKey: LOCAL_SECRET_KEY,
+    secretKey: keys.secretKey,
     jwtKey: keys.publicKeyPem,
     webhookSigningSecret: keys.webhookSigningSecret,
     directory,
@@ -271,6 +296,15 @@ export async function startClerkLocal(options: ClerkLocalOptions): Promise<Clerk
 
 function fullName(user: { first_name?: string | null; last_name?: string | null; id: string }): string {
   return [user.first_name, user.last_name].filter(Boolean).join(" ") || user.id;
+}
+
+function originOf(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function noticeFrom(req: IncomingMessage): DashboardNotice | undefined {

@@ -106,15 +106,30 @@ export async function findRunningReconciliation(
     .executeTakeFirst();
 }
 
+/** The row this Inngest run started and has not finished, if any (its step may be running again). */
+export async function findRunningReconciliationOfInngestRun(
+  db: Executor,
+  inngestRunId: string,
+): Promise<ReconciliationRun | undefined> {
+  return db
+    .selectFrom("reconciliation_runs")
+    .selectAll()
+    .where("inngest_run_id", "=", inngestRunId)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+}
+
 /**
- * When the latest run that succeeded, of either kind, started: everything Clerk changed before then was
- * written by it (or by a webhook), so an incremental run reads Clerk's changes from there on.
+ * When the latest run that succeeded, of either kind, started (before `before`, when given): everything
+ * Clerk changed before then was written by it (or by a webhook), so an incremental run reads Clerk's
+ * changes from there on.
  */
-export async function findLastSuccessfulRunStart(db: Executor): Promise<Date | undefined> {
+export async function findLastSuccessfulRunStart(db: Executor, before?: Date): Promise<Date | undefined> {
   const run = await db
     .selectFrom("reconciliation_runs")
     .select("started_at")
     .where("status", "=", "succeeded")
+    .$if(before !== undefined, (query) => query.where("started_at", "<", before as Date))
     .orderBy("started_at", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -177,6 +192,21 @@ const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
 
 export async function findLatestReconciliationRun(db: Executor): Promise<ReconciliationRun | undefined> {
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
+}
+
+/**
+ * Ends the runs a process started with this trigger and left `running` when it stopped without recording
+ * their end (a development server killed mid-run). For a trigger only one process uses at a time, so no
+ * such run can still be going: another trigger's runs (Inngest, the command line) are left alone.
+ */
+export async function failInterruptedRuns(db: Executor, trigger: string, error: string): Promise<number> {
+  const result = await db
+    .updateTable("reconciliation_runs")
+    .set({ status: "failed", error, finished_at: sql`now()` })
+    .where("trigger", "=", trigger)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /**

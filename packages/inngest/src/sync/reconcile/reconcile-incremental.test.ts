@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient, type InngestClient } from "../../client.ts";
 import { runFunction, silentLogger } from "../../testing/run-function.ts";
 import { createReconcileFunction } from "./reconcile-function.ts";
+import { startIncrementalRun } from "./reconcile-incremental.ts";
 import { createIncrementalReconcileFunction } from "./reconcile-incremental-function.ts";
 import { runIncrementalReconciliation, runReconciliation } from "./run-reconciliation.ts";
 
@@ -33,6 +34,21 @@ describe.each(testDatabaseKinds())("incremental reconciliation on %s", (kind) =>
     runIncrementalReconciliation({ db: t.db, clerk }, { trigger: "test", sleep: async () => {} });
   /** The user list requests Clerk received since the last reset (each also asks /v1/users/count, see the SDK). */
   const userListRequests = () => stub.requests.filter((request) => request.startsWith("GET /v1/users?"));
+
+  it("carries on with its own row when Inngest retries start-run after the insert committed, rather than skip and leave it running", async () => {
+    await fullRun();
+    const first = await startIncrementalRun(t.db, "cron", { inngestRunId: "01INNGESTRUN" });
+    const retried = await startIncrementalRun(t.db, "cron", { inngestRunId: "01INNGESTRUN" });
+    expect(retried).toMatchObject({ id: first?.id, since: first?.since });
+    // Another Inngest run meanwhile still skips: one incremental run at a time.
+    expect(await startIncrementalRun(t.db, "cron", { inngestRunId: "01OTHERRUN" })).toBeUndefined();
+    const incrementalRows = await t.db
+      .selectFrom("reconciliation_runs")
+      .select("id")
+      .where("kind", "=", "incremental")
+      .execute();
+    expect(incrementalRows).toEqual([{ id: first?.id }]);
+  });
 
   it("after a full run, brings the two users changed and the one added out of 1,200 in one list request", async () => {
     const [first, second] = seedClerk(1200);

@@ -4,6 +4,7 @@ import {
   emptyCounts,
   findLastSuccessfulRunStart,
   findRunningReconciliation,
+  findRunningReconciliationOfInngestRun,
   finishReconciliationRun,
   ReconciliationAlreadyRunningError,
   type ReconciliationCounts,
@@ -92,6 +93,16 @@ export async function startIncrementalRun(
   trigger: string,
   options: Omit<RunStartOptions, "kind" | "massTombstoneAllowed"> = {},
 ): Promise<(IncrementalRunRef & { run: ReconciliationRun }) | undefined> {
+  // Inngest retries a step whose result it did not record, even when its insert committed: the retry
+  // must carry on with that row, not skip and leave it `running` (blocking every incremental run for an
+  // hour). One row per Inngest run makes starting idempotent.
+  const startedBefore = options.inngestRunId
+    ? await findRunningReconciliationOfInngestRun(db, options.inngestRunId)
+    : undefined;
+  if (startedBefore) {
+    const lastSuccess = await findLastSuccessfulRunStart(db, startedBefore.started_at);
+    return incrementalRunRef(startedBefore, lastSuccess);
+  }
   if (await findRunningReconciliation(db, "full")) return undefined;
   const lastSuccess = await findLastSuccessfulRunStart(db);
   let run: ReconciliationRun;
@@ -101,6 +112,10 @@ export async function startIncrementalRun(
     if (error instanceof ReconciliationAlreadyRunningError) return undefined;
     throw error;
   }
+  return incrementalRunRef(run, lastSuccess);
+}
+
+function incrementalRunRef(run: ReconciliationRun, lastSuccess: Date | undefined) {
   const since = lastSuccess ? new Date(lastSuccess.getTime() - INCREMENTAL_OVERLAP_MS) : null;
   return { run, id: run.id, startedAt: run.started_at, since };
 }

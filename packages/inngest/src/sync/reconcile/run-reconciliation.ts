@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 import {
   emptyCounts,
   finishReconciliationRun,
@@ -32,8 +33,13 @@ export type RunOptions = {
   /** Called after each page and each tombstone batch, with the totals so far and Clerk's user count. */
   onProgress?: (counts: ReconciliationCounts, totalInClerk: number) => void;
   /** How to wait out a rate limit; tests pass a recording one. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   maxRateLimitWaits?: number;
+  /**
+   * Ends the run at the next request, or at once when it is waiting on Clerk (a stalled request, or a 429
+   * whose Retry-After is minutes): the run is recorded as failed, as any failure part-way is.
+   */
+  signal?: AbortSignal;
 };
 
 /**
@@ -88,7 +94,7 @@ export type IncrementalReport = IncrementalOutcome & {
   seconds: number;
 };
 
-export type IncrementalRunOptions = Pick<RunOptions, "trigger" | "sleep" | "maxRateLimitWaits">;
+export type IncrementalRunOptions = Pick<RunOptions, "trigger" | "sleep" | "maxRateLimitWaits" | "signal">;
 
 /**
  * An incremental reconciliation in this process (reconcile-incremental.ts): for `pnpm clerk:backfill
@@ -120,18 +126,41 @@ export async function runIncrementalReconciliation(
   }
 }
 
-/** Clerk's rate limits (1000 requests / 10 s in production, 100 in development): wait as long as Clerk asks. */
+/**
+ * Clerk's rate limits (1000 requests / 10 s in production, 100 in development): wait as long as Clerk asks,
+ * unless the signal ends the run first.
+ */
 async function waitOutRateLimits<T>(
   work: () => Promise<T>,
-  options: Pick<RunOptions, "sleep" | "maxRateLimitWaits">,
+  options: Pick<RunOptions, "sleep" | "maxRateLimitWaits" | "signal">,
 ): Promise<T> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { signal } = options;
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, { signal }));
   for (let waits = 0; ; waits++) {
+    signal?.throwIfAborted();
     try {
-      return await work();
+      return await untilAborted(work(), signal);
     } catch (error) {
       if (!(error instanceof ClerkRateLimitedError) || waits >= (options.maxRateLimitWaits ?? 20)) throw error;
-      await sleep(error.retryAfterSeconds * 1000);
+      // Node's abortable timer rejects with its own AbortError; the run records the signal's reason.
+      await sleep(error.retryAfterSeconds * 1000, signal).catch((sleepError: unknown) => {
+        signal?.throwIfAborted();
+        throw sleepError;
+      });
     }
   }
+}
+
+/**
+ * The work's result, or the signal's reason as soon as it aborts. The SDK takes no signal per request, so a
+ * request Clerk never answers is left behind (its result unused) rather than holding the run open.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }
