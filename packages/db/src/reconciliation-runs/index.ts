@@ -7,6 +7,7 @@ export {
   findLatestReconciliationRun,
   findRunningReconciliation,
   finishReconciliationRun,
+  listRecentReconciliationRuns,
   ReconciliationAlreadyRunningError,
   type ReconciliationCounts,
   type RunStartOptions,

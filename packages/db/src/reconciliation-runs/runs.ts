@@ -179,6 +179,11 @@ export async function findLatestReconciliationRun(db: Executor): Promise<Reconci
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
 }
 
+/** The latest `limit` runs of either kind, newest first: the operators' console's history. */
+export async function listRecentReconciliationRuns(db: Executor, limit: number): Promise<ReconciliationRun[]> {
+  return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
 /**
  * Records that the reconciliation of this Inngest run failed for good (its retries are exhausted). Only
  * that run's row: another run may be going meanwhile (`pnpm clerk:backfill`, or one that started after
