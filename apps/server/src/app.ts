@@ -22,6 +22,7 @@ import { healthHandler } from "./http/health.ts";
 import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
+import { createAppMetrics } from "./metrics/metrics.ts";
 import { createOpsServices } from "./ops/ops-services.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
@@ -93,12 +94,19 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(securityHeaders(deps.clerkAuth?.publishableKey));
   // Answers carry personal data (user.me, org.members) or a verdict on a credential: no browser or
   // proxy may keep one, whoever is signed in next. Every /api answer, errors and 404s included.
-  app.use(["/api", "/healthz"], noStore);
+  app.use(["/api", "/healthz", "/metrics"], noStore);
 
   app.get("/healthz", healthHandler(deps.db, deps.logger));
+  const metrics = createAppMetrics({ db: deps.db, token: deps.metricsToken });
+  // Before the web app, which would answer any other GET with its page.
+  app.use("/metrics", metrics.router);
 
   // Before any JSON parser: the signature covers the raw bytes.
-  app.use("/api/webhooks/clerk", createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }));
+  app.use(
+    "/api/webhooks/clerk",
+    metrics.countWebhookRequests,
+    createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }),
+  );
 
   app.use(
     INNGEST_SERVE_PATH,

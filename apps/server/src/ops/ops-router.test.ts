@@ -6,6 +6,7 @@ import { markUserDeleted, upsertUsersFromClerk } from "@repo/db/users";
 import { describe, expect, it } from "vitest";
 import { createCapturedLogger } from "../testing/captured-logger.ts";
 import { createTestClerkInstance, signSessionToken } from "../testing/clerk-session.ts";
+import { signClerkWebhook } from "../testing/clerk-webhooks.ts";
 import { useInngestEventApiStub } from "../testing/inngest-stubs.ts";
 import { TEST_WEB_ORIGIN } from "../testing/test-server.ts";
 import { callTrpc } from "../testing/trpc-http.ts";
@@ -158,6 +159,29 @@ describe.each(testDatabaseKinds())("the operators' console (ops.*) over HTTP on 
     });
     expect(incremental.status).toBe(200);
     expect(inngestApi.events.at(-1)).toMatchObject({ data: { mode: "incremental", allowMassTombstone: false } });
+  });
+
+  it("tells when the last verified webhook arrived, at whichever replica: forged deliveries do not count", async () => {
+    const token = await tokenFor(OPERATOR);
+    const lastWebhook = async () =>
+      (await callTrpc<OpsStatus>(server.url, "ops.status", { token })).data?.lastWebhookReceivedAt;
+    const post = (delivery: ReturnType<typeof signClerkWebhook>, signature?: string) =>
+      fetch(`${server.url}/api/webhooks/clerk`, {
+        method: "POST",
+        headers: { ...delivery.headers, ...(signature ? { "svix-signature": signature } : {}) },
+        body: delivery.body,
+      });
+    const before = await lastWebhook();
+    const forged = signClerkWebhook({ type: "user.created", data: clerkUserJson() });
+    expect((await post(forged, "v1,AAAA")).status).toBe(400);
+    expect(await lastWebhook()).toEqual(before);
+    const sentAt = new Date();
+    expect((await post(signClerkWebhook({ type: "user.created", data: clerkUserJson() }))).status).toBe(200);
+    // Recorded beside the delivery, not in its way: it lands a moment later.
+    await expect.poll(lastWebhook).toBeInstanceOf(Date);
+    const received = await lastWebhook();
+    expect(received?.getTime()).toBeGreaterThanOrEqual(sentAt.getTime() - 1000);
+    expect(received?.getTime()).not.toBe(before?.getTime());
   });
 
   it("answers 503 with its reason when Inngest cannot be reached", async () => {
