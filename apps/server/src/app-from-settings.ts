@@ -49,6 +49,8 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
     emailLinkSecret: linkSecret,
     email: smtpUrl ? { mailer: createMailer({ smtpUrl, from }), followUpAfter } : undefined,
     exposeErrorDetails: env.nodeEnv === "development",
+    operatorUserIds: env.operatorUserIds,
+    metricsToken: env.metricsToken,
   });
 }
 

@@ -14,6 +14,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { serve } from "inngest/express";
 import type { Logger } from "pino";
 import { authStateOf, type ClerkAuthConfig, clerkAuthMiddleware } from "./auth/clerk-auth.ts";
+import { CLERK_LOOKUP_TIMEOUT_MS } from "./clerk/just-in-time-lookup.ts";
 import { createUnsubscribeRouter } from "./emails/unsubscribe-route.ts";
 import { createUserEvents } from "./emails/user-events.ts";
 import { noStore } from "./http/cache-control.ts";
@@ -21,6 +22,8 @@ import { healthHandler } from "./http/health.ts";
 import { requestLogger } from "./http/request-logger.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createWebAppRouter } from "./http/web-app.ts";
+import { createAppMetrics } from "./metrics/metrics.ts";
+import { createOpsServices } from "./ops/ops-services.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { appRouter } from "./router.ts";
@@ -71,6 +74,10 @@ export type AppDeps = {
   emailLinkSecret?: string | undefined;
   /** The welcome workflow's transport and wait; absent (no SMTP_URL): no emails are sent. */
   email?: { mailer: Mailer; followUpAfter: string } | undefined;
+  /** Clerk user ids of the operators, who may use the console (ops.*, /ops); nobody when absent or empty. */
+  operatorUserIds?: readonly string[] | undefined;
+  /** The bearer token /metrics asks for (METRICS_TOKEN); without one, /metrics answers 404. */
+  metricsToken?: string | undefined;
 };
 
 const INNGEST_SERVE_PATH = "/api/inngest";
@@ -87,12 +94,19 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(securityHeaders(deps.clerkAuth?.publishableKey));
   // Answers carry personal data (user.me, org.members) or a verdict on a credential: no browser or
   // proxy may keep one, whoever is signed in next. Every /api answer, errors and 404s included.
-  app.use(["/api", "/healthz"], noStore);
+  app.use(["/api", "/healthz", "/metrics"], noStore);
 
   app.get("/healthz", healthHandler(deps.db, deps.logger));
+  const metrics = createAppMetrics({ db: deps.db, token: deps.metricsToken });
+  // Before the web app, which would answer any other GET with its page.
+  app.use("/metrics", metrics.router);
 
   // Before any JSON parser: the signature covers the raw bytes.
-  app.use("/api/webhooks/clerk", createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }));
+  app.use(
+    "/api/webhooks/clerk",
+    metrics.countWebhookRequests,
+    createClerkWebhookRouter({ ...deps, signingSecret: deps.webhookSigningSecret }),
+  );
 
   app.use(
     INNGEST_SERVE_PATH,
@@ -130,6 +144,12 @@ export function createApp(appDeps: AppDeps): Express {
   const users = createUserDirectory(clerkLookup);
   const organizations = createOrganizationDirectory(clerkLookup);
   const userEvents = createUserEvents(deps.inngest, deps.logger);
+  const operatorUserIds = new Set(deps.operatorUserIds ?? []);
+  const ops = createOpsServices({
+    clerk: deps.clerkClient,
+    inngest: deps.inngest,
+    clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS,
+  });
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
@@ -144,7 +164,16 @@ export function createApp(appDeps: AppDeps): Express {
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: ({ res }) =>
         createInnerContext(
-          { db: deps.db, users, organizations, exposeErrorDetails: deps.exposeErrorDetails, userEvents },
+          {
+            db: deps.db,
+            users,
+            organizations,
+            exposeErrorDetails: deps.exposeErrorDetails,
+            userEvents,
+            logger: deps.logger,
+            operatorUserIds,
+            ops,
+          },
           authStateOf(res),
         ),
       // Every failure inside the server, with its cause. For an unexpected one, this log is the only place

@@ -173,6 +173,27 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ ...production, ...override })).not.toThrow(/sk_live_oops|s3cret|topsecret/);
   });
 
+  it("takes the operators from OPERATOR_USER_IDS, spaces allowed; unset or empty is nobody", () => {
+    expect(readServerEnv({}).operatorUserIds).toEqual([]);
+    expect(readServerEnv({ OPERATOR_USER_IDS: " , " }).operatorUserIds).toEqual([]);
+    expect(readServerEnv({ OPERATOR_USER_IDS: " user_2Ada , user_2Grace,," }).operatorUserIds).toEqual([
+      "user_2Ada",
+      "user_2Grace",
+    ]);
+    // An email address or an organization id would silently make nobody an operator: refused, by name.
+    expect(problemsOf({ OPERATOR_USER_IDS: "user_2Ada, ada@example.org" })).toEqual([
+      expect.stringMatching(/^OPERATOR_USER_IDS.*is not a Clerk user id/),
+    ]);
+  });
+
+  it("turns /metrics on with a METRICS_TOKEN of 32 characters or more, never echoing it", () => {
+    expect(readServerEnv({}).metricsToken).toBeUndefined();
+    expect(readServerEnv({ METRICS_TOKEN: "m".repeat(32) }).metricsToken).toBe("m".repeat(32));
+    const problems = problemsOf({ METRICS_TOKEN: "short-secret" });
+    expect(problems).toEqual([expect.stringMatching(/^METRICS_TOKEN must be at least 32 characters/)]);
+    expect(problems.join("\n")).not.toContain("short-secret");
+  });
+
   it("counts empty NODE_ENV, PORT and LOG_LEVEL as unset", () => {
     expect(readServerEnv({ NODE_ENV: "", PORT: " ", LOG_LEVEL: "" })).toMatchObject({
       nodeEnv: "development",

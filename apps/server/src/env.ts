@@ -1,3 +1,4 @@
+import { clerkUserId } from "@repo/clerk/ids";
 import { type DbEnv, dbEnvFrom, dbEnvSchema } from "@repo/db/env";
 import { emailEnvFrom, emailEnvSchema } from "@repo/email/env";
 import { inngestEnvFrom, inngestEnvSchema } from "@repo/inngest/env";
@@ -16,6 +17,9 @@ import { assertProductionReady, findProductionProblems, type SeenSettings } from
 import type { ServerEnv } from "./server-env.ts";
 
 export type { ServerEnv };
+
+/** The shortest METRICS_TOKEN taken: a bearer token anyone on the network may try, so not guessable. */
+const MIN_METRICS_TOKEN_LENGTH = 32;
 
 /**
  * Every setting the server reads, validated once at start-up and passed on as values: no SDK (Clerk,
@@ -62,6 +66,26 @@ const serverEnvSchema = z.object({
       .optional(),
   ),
   WEB_DIST_DIR: optionalSetting,
+  OPERATOR_USER_IDS: optionalSetting.pipe(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(clerkUserId))
+      .optional(),
+  ),
+  METRICS_TOKEN: optionalSetting.pipe(
+    z
+      .string()
+      .min(MIN_METRICS_TOKEN_LENGTH, {
+        message: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters: generate one with \`openssl rand -base64 32\``,
+      })
+      .optional(),
+  ),
 });
 
 const DEV_WEB_ORIGIN = "http://localhost:5173";
@@ -137,6 +161,8 @@ function composeServerEnv(
     clerkPull: reconcile.pull,
     reconcileTombstoneLimit: reconcile.tombstoneLimit,
     email: emailEnvFrom(parsed),
+    operatorUserIds: parsed.OPERATOR_USER_IDS ?? [],
+    metricsToken: parsed.METRICS_TOKEN,
     deprecation,
   };
   const seen: SeenSettings = {

@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "./auth/auth-router.ts";
 import { emailPreferencesRouter } from "./emails/email-preferences-router.ts";
+import { opsRouter } from "./ops/ops-router.ts";
 import { organizationRouter } from "./organizations/organization-router.ts";
 import { syncRouter } from "./sync/sync-router.ts";
 import { router } from "./trpc/trpc.ts";
@@ -16,6 +17,7 @@ export const appRouter = router({
   org: organizationRouter,
   sync: syncRouter,
   emailPreferences: emailPreferencesRouter,
+  ops: opsRouter,
 });
 
 /** The web app imports only these types, never the router itself. */

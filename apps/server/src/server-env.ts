@@ -40,4 +40,8 @@ export type ServerEnv = {
   deprecation: string | undefined;
   /** SMTP and the emails' settings (@repo/email/env); no SMTP URL: no emails are sent. */
   email: EmailSettings;
+  /** Clerk user ids of the operators (OPERATOR_USER_IDS): the console (/ops, ops.*) is theirs. Empty: nobody's. */
+  operatorUserIds: string[];
+  /** Bearer token of /metrics (METRICS_TOKEN); unset: /metrics answers 404. */
+  metricsToken: string | undefined;
 };

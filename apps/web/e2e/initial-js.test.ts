@@ -49,4 +49,16 @@ describe("the production build's initial JavaScript", () => {
       expect(lazySource.includes(marker), `${marker} in a lazy chunk`).toBe(true);
     }
   });
+
+  it("leaves the charting library to a chunk of its own, fetched only by the operators' console", () => {
+    const initial = measureInitialJs(outDir);
+    // A class name Recharts puts on every chart, kept through minification.
+    const marker = "recharts-wrapper";
+    const chunks = initial.lazyFiles.map((file) => readFileSync(join(outDir, file), "utf8"));
+    expect(initial.source.includes(marker), `${marker} in the initial JS`).toBe(false);
+    expect(chunks.filter((source) => source.includes(marker))).toHaveLength(1);
+    // Not in the chunk every signed-in person loads (the profile page's), nor the organization page's.
+    for (const source of chunks.filter((chunk) => chunk.includes("updateProfile")))
+      expect(source.includes(marker), `${marker} beside the signed-in pages`).toBe(false);
+  });
 });

@@ -4,11 +4,15 @@ import { lazy, type MouseEvent, type ReactNode, Suspense, useEffect, useState } 
 import { createTrpcClient, retryWhenUnreachable, trpc } from "./api/trpc.ts";
 import { ActingAsBanner } from "./profile/ActingAsBanner.tsx";
 import { ProfilePage } from "./profile/ProfilePage.tsx";
+import { NotFoundPage } from "./ui/NotFoundPage.tsx";
 
 // The organization page is a chunk of its own, fetched when someone opens it.
 const OrganizationPage = lazy(() => import("./organization/OrganizationPage.tsx"));
+// So is the operators' console, fetched only for an operator: nobody else downloads it, or its charts.
+const OpsPage = lazy(() => import("./ops/OpsPage.tsx"));
 
 const ORGANIZATION_PATH = "/organization";
+const OPS_PATH = "/ops";
 
 /**
  * Everything only a signed-in person sees, loaded as its own chunk (App.tsx imports it lazily): the
@@ -29,36 +33,66 @@ export default function SignedInApp() {
 function SignedInPages() {
   const { orgId } = useAuth();
   const [path, navigate] = useLocationPath();
+  // Whether to offer the console; the server checks again on every ops call, whatever this says.
+  const isOperator = trpc.auth.whoami.useQuery().data?.isOperator === true;
   const showsOrganization = Boolean(orgId) && path === ORGANIZATION_PATH;
+  const showsOps = path === OPS_PATH;
   return (
     <>
       <div className="page-chrome">
         <ImpersonationBanner />
-        {orgId ? (
+        {orgId || isOperator ? (
           <nav className="page-nav" aria-label="Pages">
-            <PageLink href="/" isCurrent={!showsOrganization} navigate={navigate}>
+            <PageLink href="/" isCurrent={!showsOrganization && !showsOps} navigate={navigate}>
               Profile
             </PageLink>
-            <PageLink href={ORGANIZATION_PATH} isCurrent={showsOrganization} navigate={navigate}>
-              Organization
-            </PageLink>
+            {orgId ? (
+              <PageLink href={ORGANIZATION_PATH} isCurrent={showsOrganization} navigate={navigate}>
+                Organization
+              </PageLink>
+            ) : null}
+            {isOperator ? (
+              <PageLink href={OPS_PATH} isCurrent={showsOps} navigate={navigate}>
+                Operations
+              </PageLink>
+            ) : null}
           </nav>
         ) : null}
       </div>
-      {showsOrganization ? (
-        <Suspense
-          fallback={
-            <main className="page" aria-busy="true">
-              <p className="muted">Loading…</p>
-            </main>
-          }
-        >
+      {showsOps ? (
+        <OpsRoute />
+      ) : showsOrganization ? (
+        <LazyPage>
           <OrganizationPage />
-        </Suspense>
+        </LazyPage>
       ) : (
         <ProfilePage />
       )}
     </>
+  );
+}
+
+/** The console for an operator; for anyone else the page does not exist, as far as they can tell. */
+function OpsRoute() {
+  const whoami = trpc.auth.whoami.useQuery();
+  if (whoami.isPending) return <LoadingPage />;
+  if (whoami.data?.isOperator !== true) return <NotFoundPage />;
+  return (
+    <LazyPage>
+      <OpsPage />
+    </LazyPage>
+  );
+}
+
+function LazyPage({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<LoadingPage />}>{children}</Suspense>;
+}
+
+function LoadingPage() {
+  return (
+    <main className="page" aria-busy="true">
+      <p className="muted">Loading…</p>
+    </main>
   );
 }
 

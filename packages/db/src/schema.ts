@@ -166,6 +166,17 @@ export interface EmailPreferencesTable {
   updated_at: DefaultedTimestamp;
 }
 
+/**
+ * When something about the sync last happened, one row per kind (`webhook_received`): what the operators'
+ * console shows beside the tables, kept here because any replica may have seen it.
+ */
+export interface SyncActivityTable {
+  name: SyncActivityName;
+  at: DefaultedTimestamp;
+}
+
+export type SyncActivityName = "webhook_received";
+
 /** A user, organization or membership Clerk returned that the run could not store, and why. */
 export type SkippedObject = { id: string; reason: string };
 
@@ -176,6 +187,7 @@ export interface Database {
   organization_memberships: OrganizationMembershipsTable;
   email_sends: EmailSendsTable;
   email_preferences: EmailPreferencesTable;
+  sync_activity: SyncActivityTable;
 }
 
 export type User = Selectable<UsersTable>;

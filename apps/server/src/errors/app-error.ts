@@ -23,7 +23,11 @@ export type AppErrorCode =
    * The session names an organization Clerk could not be asked about, because the instance has the
    * organizations feature turned off (a new instance does).
    */
-  | "organizations_not_enabled";
+  | "organizations_not_enabled"
+  /** The procedure is for the operators (OPERATOR_USER_IDS), and the caller is not one of them. */
+  | "operator_required"
+  /** Inngest's Event API failed or did not answer, so the event asked for was not sent. */
+  | "inngest_unavailable";
 
 export class AppError extends Error {
   override name = "AppError";

@@ -44,6 +44,10 @@ export type TestServerOptions = {
   emailLinkSecret?: string;
   /** Send emails through this SMTP server (the welcome workflow is served); none by default. */
   smtpUrl?: string;
+  /** OPERATOR_USER_IDS: who may use the operators' console; nobody by default. */
+  operatorUserIds?: string[];
+  /** METRICS_TOKEN: /metrics answers with it; off (404) by default. */
+  metricsToken?: string;
 };
 
 export type TestServer = { url: string; inngest: InngestClient; close(): Promise<void> };
@@ -77,6 +81,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     email: options.smtpUrl
       ? { mailer: createMailer({ smtpUrl: options.smtpUrl, from: "Test <hello@test.example>" }), followUpAfter: "3d" }
       : undefined,
+    operatorUserIds: options.operatorUserIds,
+    metricsToken: options.metricsToken,
   });
   return { ...(await listenOnLoopback(app, options.port)), inngest };
 }

@@ -17,6 +17,8 @@ const TRPC_CODE_OF: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   organization_deleted: "FORBIDDEN",
   organization_not_in_clerk: "NOT_FOUND",
   organizations_not_enabled: "FORBIDDEN",
+  operator_required: "FORBIDDEN",
+  inngest_unavailable: "SERVICE_UNAVAILABLE",
 };
 
 const t = initTRPC.context<Context>().create({
@@ -133,4 +135,33 @@ function describeRequirement(required: OrgAuthorization): string {
     "permission" in required && required.permission ? `the permission ${required.permission}` : undefined,
   ].filter(Boolean);
   return needs.length > 0 ? needs.join(" and ") : "more rights";
+}
+
+/**
+ * For the operators' console (ops.*): the caller's verified session must name a user listed in
+ * OPERATOR_USER_IDS, and nobody may be acting as them. An impersonator (Clerk's `act` claim) acts with
+ * the user's session but is someone else, so an operator's powers are not theirs to use. The check reads
+ * the verified session alone, no Clerk call. FORBIDDEN (403, reason `operator_required`) otherwise, and
+ * logged with the user id: a refusal here is someone probing, or an operator missing from the setting.
+ */
+export const operatorProcedure = protectedProcedure.use(({ ctx, next }) => {
+  const { userId, actor } = ctx.auth;
+  if (!isOperator(ctx.auth, ctx.operatorUserIds)) {
+    ctx.logger.warn(
+      { userId, actor: actor?.sub, isListed: ctx.operatorUserIds.has(userId) },
+      "refused an operator procedure to a caller who is not an operator",
+    );
+    throw new AppError(
+      "operator_required",
+      actor
+        ? "The operators' console cannot be used while acting as another user"
+        : "This is for the operators of this app (OPERATOR_USER_IDS)",
+    );
+  }
+  return next();
+});
+
+/** Whether this session may use the operators' console: a listed user, and nobody acting as them. */
+export function isOperator(auth: Pick<AuthState, "userId" | "actor">, operatorUserIds: ReadonlySet<string>): boolean {
+  return auth.userId !== null && operatorUserIds.has(auth.userId) && auth.actor === null;
 }

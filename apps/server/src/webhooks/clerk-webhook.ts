@@ -1,11 +1,14 @@
 import { verifyWebhook } from "@clerk/express/webhooks";
 import { forwardedEventName, isForwardedClerkEvent, parseClerkEventData } from "@repo/clerk/webhooks";
+import type { Db } from "@repo/db/client";
+import { recordSyncActivity } from "@repo/db/sync";
 import type { InngestClient } from "@repo/inngest/client";
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 import { refuseImplausibleSvixHeaders } from "./svix-headers.ts";
 
 export type ClerkWebhookDeps = {
+  db: Db;
   inngest: InngestClient;
   signingSecret: string | undefined;
   logger: Logger;
@@ -60,6 +63,11 @@ export function createClerkWebhookRouter(deps: ClerkWebhookDeps): Router {
         res.status(400).json({ error: `Webhook verification failed: ${reason}` });
         return;
       }
+      // For the operators' console. Not awaited: a slow database must not hold up Clerk's delivery, whose
+      // event is what matters; a lost time stamp costs one stale line on the console.
+      recordSyncActivity(deps.db, "webhook_received").catch((error: unknown) => {
+        deps.logger.warn({ err: error }, "could not record when the last Clerk webhook arrived");
+      });
       // refuseImplausibleSvixHeaders held the header to a Svix message id, which nothing trims: the id
       // forwarded below is exactly the one whose signature Clerk checked.
       const svixId = req.header("svix-id") as string;

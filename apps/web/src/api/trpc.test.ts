@@ -79,7 +79,7 @@ describe("describeApiProblem, on the server's real answers", () => {
       const requests = vi.spyOn(globalThis, "fetch");
       const calls = 2 * TRPC_MAX_BATCH_SIZE + 1;
       const answers = await Promise.all(Array.from({ length: calls }, () => api.auth.whoami.query()));
-      expect(answers).toEqual(Array(calls).fill({ userId: "user_many", sessionId: "sess_many" }));
+      expect(answers).toEqual(Array(calls).fill({ userId: "user_many", sessionId: "sess_many", isOperator: false }));
       expect(requests).toHaveBeenCalledTimes(3);
     });
   });

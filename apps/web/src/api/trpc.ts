@@ -17,6 +17,10 @@ export type Organization = RouterOutputs["org"]["current"];
 /** A live member of the active organization (`org.members`). */
 export type Member = RouterOutputs["org"]["members"][number];
 
+/** The operators' console: the sync's health, tables, Clerk's count and the last runs. */
+export type OpsStatus = RouterOutputs["ops"]["status"];
+export type OpsRun = OpsStatus["runs"][number];
+
 /**
  * How every call reaches the server: calls made together share one request, at most as many as the
  * server accepts in one batch (it refuses a bigger batch whole). Every request carries a fresh Clerk

@@ -8,6 +8,7 @@ import * as countReconciledOrganizations from "./20261128T0900_count_reconciled_
 import * as recordReconciliationOrganizationsEnabled from "./20261130T0900_record_reconciliation_organizations_enabled.ts";
 import * as createEmailRecords from "./20261207T0300_create_email_records.ts";
 import * as recordReconciliationKind from "./20261207T0310_record_reconciliation_kind.ts";
+import * as createSyncActivity from "./20261207T0400_create_sync_activity.ts";
 
 /**
  * Every migration, by name. Listed here rather than read from the folder at run time so the server
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "20261130T0900_record_reconciliation_organizations_enabled": recordReconciliationOrganizationsEnabled,
   "20261207T0300_create_email_records": createEmailRecords,
   "20261207T0310_record_reconciliation_kind": recordReconciliationKind,
+  "20261207T0400_create_sync_activity": createSyncActivity,
 };

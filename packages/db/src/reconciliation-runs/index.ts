@@ -9,6 +9,7 @@ export {
   findRunningReconciliation,
   findRunningReconciliationOfInngestRun,
   finishReconciliationRun,
+  listRecentReconciliationRuns,
   ReconciliationAlreadyRunningError,
   type ReconciliationCounts,
   type RunStartOptions,

@@ -194,6 +194,11 @@ export async function findLatestReconciliationRun(db: Executor): Promise<Reconci
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
 }
 
+/** The latest `limit` runs of either kind, newest first: the operators' console's history. */
+export async function listRecentReconciliationRuns(db: Executor, limit: number): Promise<ReconciliationRun[]> {
+  return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(limit).execute();
+}
+
 /**
  * Ends the runs a process started with this trigger and left `running` when it stopped without recording
  * their end (a development server killed mid-run). For a trigger only one process uses at a time, so no

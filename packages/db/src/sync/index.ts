@@ -1,2 +1,4 @@
+export { findSyncActivityAt, recordSyncActivity } from "./activity.ts";
 export { findNotListedSince, type IdOrderedTable, type ListedTable, markListed } from "./listing.ts";
+export { SYNCED_TABLES, type SyncedTable, type SyncedTableStats, summariseSyncedTables } from "./table-stats.ts";
 export { type Executor, newestPerId, type UpsertOutcome } from "./types.ts";

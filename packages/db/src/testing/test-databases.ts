@@ -74,7 +74,7 @@ export async function openTestDatabase(
 
 /** Empties the tables between tests, keeping the schema. */
 export async function truncateAll(db: Db): Promise<void> {
-  await sql`truncate table users, reconciliation_runs, organizations, organization_memberships, email_sends, email_preferences restart identity`.execute(
+  await sql`truncate table users, reconciliation_runs, organizations, organization_memberships, email_sends, email_preferences, sync_activity restart identity`.execute(
     db,
   );
 }

@@ -5,6 +5,7 @@ import type { Db } from "@repo/db/client";
 import { markMembershipDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import type { InngestClient } from "../../client.ts";
+import { recordSyncOutcome } from "../sync-metrics.ts";
 import { clerkMembershipCreated, clerkMembershipDeleted, clerkMembershipUpdated } from "./membership-events.ts";
 
 /**
@@ -53,6 +54,7 @@ export function createUpsertClerkMembershipFunction(inngest: InngestClient, deps
         if (!written) return "unchanged";
         return written.live ? written.outcome : "ended";
       });
+      recordSyncOutcome("membership", outcome);
       return { membershipId: ref.id, organizationId: ref.organization_id, userId: ref.user_id, outcome };
     },
   );
@@ -73,6 +75,7 @@ export function createTombstoneClerkMembershipFunction(inngest: InngestClient, d
         await upsertEmbeddedOrganization(deps.db, event.data);
         return markMembershipDeleted(deps.db, ref);
       });
+      recordSyncOutcome("membership", tombstoned ? "tombstoned" : "unchanged");
       return {
         membershipId: ref.id,
         organizationId: ref.organization_id,

@@ -2,6 +2,7 @@ import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import { markOrganizationDeleted, upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import type { InngestClient } from "../../client.ts";
+import { recordSyncOutcome } from "../sync-metrics.ts";
 import { clerkOrganizationCreated, clerkOrganizationDeleted, clerkOrganizationUpdated } from "./organization-events.ts";
 
 /**
@@ -27,6 +28,7 @@ export function createUpsertClerkOrganizationFunction(inngest: InngestClient, de
         const [written] = await upsertOrganizationsFromClerk(deps.db, [organizationSyncRowFromClerk(event.data)]);
         return written?.outcome ?? "unchanged";
       });
+      recordSyncOutcome("organization", outcome);
       return { organizationId: event.data.id, outcome };
     },
   );
@@ -46,6 +48,7 @@ export function createTombstoneClerkOrganizationFunction(inngest: InngestClient,
       const tombstoned = await step.run("tombstone-organization", () =>
         markOrganizationDeleted(deps.db, organizationId),
       );
+      recordSyncOutcome("organization", tombstoned ? "tombstoned" : "unchanged");
       return { organizationId, outcome: tombstoned ? "tombstoned" : "unchanged" };
     },
   );

@@ -2,6 +2,7 @@ import { userSyncRowFromClerk } from "@repo/clerk/users";
 import type { Db } from "@repo/db/client";
 import { markUserDeleted, upsertUsersFromClerk } from "@repo/db/users";
 import type { InngestClient } from "../../client.ts";
+import { recordSyncOutcome } from "../sync-metrics.ts";
 import { clerkUserCreated, clerkUserDeleted, clerkUserUpdated } from "./user-events.ts";
 
 /**
@@ -29,6 +30,7 @@ export function createUpsertClerkUserFunction(inngest: InngestClient, deps: { db
         const [written] = await upsertUsersFromClerk(deps.db, [userSyncRowFromClerk(event.data)]);
         return written?.outcome ?? "unchanged";
       });
+      recordSyncOutcome("user", outcome);
       return { userId: event.data.id, outcome };
     },
   );
@@ -46,6 +48,7 @@ export function createTombstoneClerkUserFunction(inngest: InngestClient, deps: {
     async ({ event, step }): Promise<TombstoneResult> => {
       const userId = event.data.id;
       const tombstoned = await step.run("tombstone-user", () => markUserDeleted(deps.db, userId));
+      recordSyncOutcome("user", tombstoned ? "tombstoned" : "unchanged");
       return { userId, outcome: tombstoned ? "tombstoned" : "unchanged" };
     },
   );
