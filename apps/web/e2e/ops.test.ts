@@ -2,6 +2,7 @@
 
 import { clerkUserJson } from "@repo/clerk/testing";
 import { userSyncRowFromClerk } from "@repo/clerk/users";
+import { standInForClerkFrontend } from "@repo/clerk-local/playwright";
 import { finishReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from "@repo/db/testing";
 import { upsertUsersFromClerk } from "@repo/db/users";
@@ -22,7 +23,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
 import { buildWebApp } from "./build-web.ts";
-import { standInForClerkFrontend } from "./clerk-frontend.ts";
 
 const clerk = createTestClerkInstance();
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
