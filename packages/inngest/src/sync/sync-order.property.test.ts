@@ -52,9 +52,8 @@ async function deliverBatch(functionFor: (event: ClerkEvent) => Parameters<typeo
     const fn = functionFor(event);
     byFunction.set(fn, [...(byFunction.get(fn) ?? []), event]);
   }
-  for (const [fn, [first, ...rest]] of byFunction) {
-    if (!first) continue;
-    const { result, error } = await runBatch(fn, [first, ...rest]);
+  for (const [fn, events] of byFunction) {
+    const { result, error } = await runBatch(fn, events);
     if (error) throw error;
     const skipped = (result as { outcomes: Array<{ outcome: string }> }).outcomes.filter(
       (o) => o.outcome === "skipped",

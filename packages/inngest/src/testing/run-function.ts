@@ -14,9 +14,10 @@ export async function runFunction(fn: InngestFunction.Like, event: ClerkEvent) {
 }
 
 /** runFunction for a batch: one run that receives every event, as Inngest runs a batched function. */
-export async function runBatch(fn: InngestFunction.Like, events: readonly [ClerkEvent, ...ClerkEvent[]]) {
+export async function runBatch(fn: InngestFunction.Like, events: readonly ClerkEvent[]) {
   const engine = new InngestTestEngine({ function: fn });
   const [first, ...rest] = events;
+  if (!first) throw new Error("Inngest never starts a run without an event");
   const { result, error } = await engine.execute({ events: [{ ...first }, ...rest.map((event) => ({ ...event }))] });
   return { result, error: error as (Error & { name: string }) | undefined };
 }
