@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../client.ts";
 import { runBatch } from "../testing/run-function.ts";
 import { createUpsertClerkMembershipFunction } from "./memberships/membership-functions.ts";
-import { createUpsertClerkUserFunction } from "./users/user-functions.ts";
+import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from "./users/user-functions.ts";
 
 /** A logger that keeps what the functions warn about. */
 function recordingLogger() {
@@ -24,16 +24,48 @@ describe.each(testDatabaseKinds())("one bad event in a batch on %s", (kind) => {
   const { warnings, logger } = recordingLogger();
   const inngest = createInngestClient({ isDev: true, logger });
   let upsertUsers: ReturnType<typeof createUpsertClerkUserFunction>;
+  let tombstoneUsers: ReturnType<typeof createTombstoneClerkUserFunction>;
   let upsertMemberships: ReturnType<typeof createUpsertClerkMembershipFunction>;
   const cleanups: Array<() => Promise<unknown>> = [];
 
   beforeAll(() => {
     upsertUsers = createUpsertClerkUserFunction(inngest, { db: t.db });
+    tombstoneUsers = createTombstoneClerkUserFunction(inngest, { db: t.db });
     upsertMemberships = createUpsertClerkMembershipFunction(inngest, { db: t.db });
   });
   afterEach(async () => {
     warnings.length = 0;
     for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it("a user's events in one batch: the newest is written, the older and repeated ones change nothing", async () => {
+    const created = clerkUserJson();
+    const updated = { ...created, first_name: "Grace", updated_at: created.updated_at + 1_000 };
+    const upserted = await runBatch(upsertUsers, [
+      { id: "evt_updated", name: "clerk/user.updated", data: updated },
+      { id: "evt_created", name: "clerk/user.created", data: created },
+      { id: "evt_updated_again", name: "clerk/user.updated", data: updated },
+    ]);
+    expect(upserted.result).toEqual({
+      outcomes: [
+        { eventId: "evt_updated", id: created.id, outcome: "created" },
+        { eventId: "evt_created", id: created.id, outcome: "unchanged" },
+        { eventId: "evt_updated_again", id: created.id, outcome: "unchanged" },
+      ],
+    });
+    expect((await findUserById(t.db, created.id))?.first_name).toBe("Grace");
+    const deleted = { id: created.id, object: "user", deleted: true };
+    const tombstoned = await runBatch(tombstoneUsers, [
+      { id: "evt_deleted", name: "clerk/user.deleted", data: deleted },
+      { id: "evt_deleted_again", name: "clerk/user.deleted", data: deleted },
+    ]);
+    expect(tombstoned.result).toEqual({
+      outcomes: [
+        { eventId: "evt_deleted", id: created.id, outcome: "tombstoned" },
+        { eventId: "evt_deleted_again", id: created.id, outcome: "unchanged" },
+      ],
+    });
+    expect((await findUserById(t.db, created.id))?.deleted_at).toBeInstanceOf(Date);
   });
 
   it("an event that fails its parser is skipped and named in the log; its batch-mates are written", async () => {

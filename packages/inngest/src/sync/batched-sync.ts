@@ -58,19 +58,22 @@ export async function syncBatch<Item>(
   events: readonly ReceivedEvent[],
 ): Promise<SyncEventOutcome[]> {
   const parsed = events.map((event) => kind.parse(event.data));
-  const items = parsed.flatMap((result) => (result.success ? [result.data] : []));
-  const { written, refused } = await writeAllButRefused(kind, deps.db, items);
-  const newest = newestOfEachId(kind, items, refused);
+  const valid = parsed.flatMap((result, index) => (result.success ? [{ index, item: result.data }] : []));
+  const { written, refused } = await writeAllButRefused(kind, deps.db, valid);
+  const newest = newestOfEachId(
+    kind,
+    valid.filter(({ index }) => !refused.has(index)),
+  );
 
   const outcomes = events.map((event, index): SyncEventOutcome => {
     const eventId = event.id ?? "(no id)";
     const result = parsed[index] as ParseResult<Item>;
     if (!result.success) return { eventId, outcome: "skipped", reason: result.reason };
-    const refusal = refused.get(result.data);
+    const refusal = refused.get(index);
     if (refusal) return { eventId, outcome: "skipped", reason: refusal };
     const id = kind.idOf(result.data);
     // An older (or repeated) version of an id in the same batch changed nothing of its own.
-    if (newest.get(id) !== result.data) return { eventId, id, outcome: "unchanged" };
+    if (newest.get(id) !== index) return { eventId, id, outcome: "unchanged" };
     return { eventId, id, outcome: written.get(id) ?? "unchanged" };
   });
   // Every event's outcome is known here, and only here.
@@ -82,28 +85,35 @@ export async function syncBatch<Item>(
   return outcomes;
 }
 
+/** A parsed event's item, and where the event is in its batch. */
+type Entry<Item> = { index: number; item: Item };
+
 /**
  * Writes the items in one go. When Postgres refuses the statement for a row's data, the statement
  * wrote nothing; the batch is halved until each refused row stands alone, so one bad row costs a few
- * statements, not a batch.
+ * statements, not a batch. Returns the reason for each refused event, by its place in the batch.
  */
 async function writeAllButRefused<Item>(
   kind: SyncEventKind<Item>,
   db: Db,
-  items: readonly Item[],
-): Promise<{ written: WrittenOutcomes; refused: Map<Item, string> }> {
+  entries: readonly Entry<Item>[],
+): Promise<{ written: WrittenOutcomes; refused: Map<number, string> }> {
   const written: WrittenOutcomes = new Map();
-  const refused = new Map<Item, string>();
-  const attempt = async (part: readonly Item[]): Promise<void> => {
+  const refused = new Map<number, string>();
+  const attempt = async (part: readonly Entry<Item>[]): Promise<void> => {
     if (part.length === 0) return;
     try {
-      for (const [id, outcome] of await kind.write(db, part)) written.set(id, outcome);
+      const outcomes = await kind.write(
+        db,
+        part.map(({ item }) => item),
+      );
+      for (const [id, outcome] of outcomes) written.set(id, outcome);
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal === undefined) throw error;
       const [only] = part;
       if (part.length === 1 && only !== undefined) {
-        refused.set(only, refusal);
+        refused.set(only.index, refusal);
         return;
       }
       const half = Math.ceil(part.length / 2);
@@ -111,23 +121,19 @@ async function writeAllButRefused<Item>(
       await attempt(part.slice(half));
     }
   };
-  await attempt(items);
+  await attempt(entries);
   return { written, refused };
 }
 
-/** For each id, the item written for it: its newest version, the first of equals, as newestPerId keeps. */
-function newestOfEachId<Item>(
-  kind: SyncEventKind<Item>,
-  items: readonly Item[],
-  refused: ReadonlyMap<Item, string>,
-): Map<string, Item> {
-  const newest = new Map<string, Item>();
-  for (const item of items) {
-    if (refused.has(item)) continue;
-    const seen = newest.get(kind.idOf(item));
-    if (seen === undefined || kind.versionOf(seen) < kind.versionOf(item)) newest.set(kind.idOf(item), item);
+/** For each id, the place of the event written for it: its newest version, the first of equals, as newestPerId keeps. */
+function newestOfEachId<Item>(kind: SyncEventKind<Item>, entries: readonly Entry<Item>[]): Map<string, number> {
+  const newest = new Map<string, Entry<Item>>();
+  for (const entry of entries) {
+    const id = kind.idOf(entry.item);
+    const seen = newest.get(id);
+    if (seen === undefined || kind.versionOf(seen.item) < kind.versionOf(entry.item)) newest.set(id, entry);
   }
-  return newest;
+  return new Map([...newest].map(([id, { index }]) => [id, index]));
 }
 
 /** What every sync function needs. */
