@@ -114,12 +114,14 @@ How to read it:
   once with Clerk's SDK and remembers the verdict until the token's exp (apps/server/src/auth).
   (e) is that auth layer alone on a plain Express route. (t) is a tRPC procedure with nothing around
   it: no tRPC call on this stack can be faster, so (c) is bounded by (t), not by (a).
-- sync: each event is two signed HTTP calls to /api/inngest, as Inngest's executor makes them; the
-  breakdown rows are from one event at a time.
+- sync: a burst of users created, updated (about half before their creation) and duplicated, through
+  signed HTTP calls to /api/inngest as Inngest's executor makes them, one event a run and in batches;
+  each run is one call and one Inngest execution (the sync functions have no step). Every row is then
+  compared with in-order delivery. The breakdown rows are from one event at a time.
 - backfill: the reconciliation against a loopback stand-in for Clerk's Backend API.
 - soak: the production build (dist/main.js, NODE_ENV=production, settings from the environment alone)
   on a Postgres database of its own, ${soakConnections} connections, each cycle one user.me, one user.updateProfile,
-  one signed Clerk webhook and one signed Inngest run (2 calls). Clerk's Backend API and Inngest's Event
+  one signed Clerk webhook and one signed Inngest run (1 call). Clerk's Backend API and Inngest's Event
   API are loopback stand-ins. Memory is read inside the server (bench/soak-probe.mjs, preloaded with
   --expose-gc) after each quarter of the requests and a full GC: flat figures mean no growth with requests.
 - To see where a server's time goes, \`BENCH_CPU_PROF_DIR=/tmp/prof pnpm bench\` writes a V8 CPU profile

@@ -12,8 +12,7 @@ export const SOAK_KINDS = {
   me: "GET user.me",
   updateProfile: "POST user.updateProfile",
   webhook: "POST /api/webhooks/clerk (signed)",
-  inngestStep: "POST /api/inngest: run the step (206)",
-  inngestFinish: "POST /api/inngest: finish the run (200)",
+  inngestRun: "POST /api/inngest: a sync run (200)",
 } as const;
 
 /** What the mix's requests should have left behind, to check against the database and the stand-ins. */
@@ -26,15 +25,16 @@ export type SoakOutcome = {
 
 /**
  * The soak's work, `cycles` times over: one `user.me`, one `user.updateProfile`, one signed Clerk
- * webhook and one signed Inngest run (two calls) per cycle, so five requests a cycle. Every request is
+ * webhook and one signed Inngest run (one call: the sync functions have no step) per cycle, so four
+ * requests a cycle. Every request is
  * one the server must answer with a 2xx:
  * - tRPC calls carry session tokens of users that exist in Clerk (the stand-in); some are in `users`
  *   already, the rest are fetched from Clerk by their first `user.me` (the just-after-sign-up path);
  * - webhooks are signed with a fresh svix-id each, alternately a new user's `user.created` and a newer
  *   `user.updated` of a known user, and are forwarded to the Inngest stand-in;
- * - each Inngest run is `upsert-clerk-user` as Inngest's executor drives it: the first call runs the
- *   step (206 with its result), the second hands the result back and finishes (200). Runs alternate
- *   between a new user (a row created) and a newer version of a known one (a row updated).
+ * - each Inngest run is `upsert-clerk-user` as Inngest's executor drives it, with a batch of one event
+ *   (a 206 would ask for another call with a step's result; the sync has none, so it answers 200). Runs
+ *   alternate between a new user (a row created) and a newer version of a known one (a row updated).
  * Requests are built when they are sent, so signatures and timestamps are as fresh as Svix's and
  * Inngest's would be.
  */
@@ -147,7 +147,7 @@ async function runInngestFunction(
       },
       body: JSON.stringify(body),
     };
-    const response = await call(callNumber === 0 ? SOAK_KINDS.inngestStep : SOAK_KINDS.inngestFinish, request);
+    const response = await call(SOAK_KINDS.inngestRun, request);
     if (response.status !== 206) return response.status === 200;
     let ops: StepOp[];
     try {

@@ -15,7 +15,7 @@ const KNOWN_USERS = 100;
 const CLERK_ONLY_USERS = 20;
 /** Memory is read after each quarter of the requests, so growth with request count shows as a trend. */
 const CHECKPOINTS = 4;
-const REQUESTS_PER_CYCLE = 5;
+const REQUESTS_PER_CYCLE = 4;
 
 /**
  * The production build (dist/main.js, NODE_ENV=production, configured by environment variables alone)

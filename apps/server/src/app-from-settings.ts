@@ -27,13 +27,14 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
   const { smtpUrl, from, linkSecret, followUpAfter } = env.email;
   if (!smtpUrl) logger.info("SMTP_URL is not set: no emails are sent (the welcome workflow is off)");
 
-  const { serveOrigin, maxBodyBytes, ...inngestClientSettings } = env.inngest;
+  const { serveOrigin, maxBodyBytes, syncBatching, ...inngestClientSettings } = env.inngest;
   return createApp({
     db: deps.db,
     logger,
     inngest: createInngestClient({ ...inngestClientSettings, logger }),
     inngestServeOrigin: serveOrigin,
     inngestMaxBodyBytes: maxBodyBytes,
+    syncBatching,
     clerkAuth:
       clerkClient && publishableKey
         ? { clerkClient, publishableKey, secretKey, jwtKey, authorizedParties: env.webOrigins }

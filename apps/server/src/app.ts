@@ -4,7 +4,7 @@ import type { Db } from "@repo/db/client";
 import type { Mailer } from "@repo/email/transport";
 import type { InngestClient } from "@repo/inngest/client";
 import { UNSUBSCRIBE_PATH } from "@repo/inngest/emails";
-import { createFunctions } from "@repo/inngest/functions";
+import { createFunctions, type SyncBatching } from "@repo/inngest/functions";
 import type { ClerkPace } from "@repo/inngest/reconcile";
 import { createRefusedCallLog, DEFAULT_INNGEST_MAX_BODY_BYTES } from "@repo/inngest/serve";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -42,6 +42,8 @@ export type AppDeps = {
   inngestServeOrigin?: string | undefined;
   /** Largest body /api/inngest reads (default DEFAULT_INNGEST_MAX_BODY_BYTES); more gets 413. */
   inngestMaxBodyBytes?: number | undefined;
+  /** How Inngest batches the sync functions' events (default DEFAULT_SYNC_BATCHING). */
+  syncBatching?: SyncBatching | undefined;
   logger: Logger;
   /** Absent when Clerk is not configured yet: every request is then signed out. */
   clerkAuth: ClerkAuthConfig | undefined;
@@ -124,6 +126,7 @@ export function createApp(appDeps: AppDeps): Express {
       ...(deps.inngestServeOrigin ? { serveOrigin: deps.inngestServeOrigin, servePath: INNGEST_SERVE_PATH } : {}),
       functions: createFunctions(deps.inngest, {
         db: deps.db,
+        syncBatching: deps.syncBatching,
         clerk: deps.clerkClient,
         reconcileSchedule: deps.reconcileSchedule,
         reconcileIncrementalSchedule: deps.reconcileIncrementalSchedule,

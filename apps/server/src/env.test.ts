@@ -232,6 +232,18 @@ describe("readServerEnv", () => {
     ]);
   });
 
+  it("batches the sync functions' events 100 at a time within 5 s unless told otherwise, and refuses a size no plan has", () => {
+    expect(readServerEnv(production).inngest.syncBatching).toEqual({ maxSize: 100, timeout: "5s" });
+    const onFreePlan = { ...production, INNGEST_SYNC_BATCH_SIZE: "5", INNGEST_SYNC_BATCH_TIMEOUT_SECONDS: "30" };
+    expect(readServerEnv(onFreePlan).inngest.syncBatching).toEqual({ maxSize: 5, timeout: "30s" });
+    expect(
+      problemsOf({ ...production, INNGEST_SYNC_BATCH_SIZE: "0", INNGEST_SYNC_BATCH_TIMEOUT_SECONDS: "5m" }),
+    ).toEqual([
+      expect.stringMatching(/^INNGEST_SYNC_BATCH_SIZE must be a whole number of events from 1 to 1000/),
+      expect.stringMatching(/^INNGEST_SYNC_BATCH_TIMEOUT_SECONDS must be a whole number of seconds/),
+    ]);
+  });
+
   it("reports a bad database setting like its own, one line naming it", () => {
     expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: "soon" })).toEqual([
       expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/),

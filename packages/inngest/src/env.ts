@@ -3,6 +3,7 @@ import { numberSetting, optionalSetting, originSetting, parseSettings } from "@r
 import { clerkApiUrlSetting, requiredClerkSecretKeySetting } from "@repo/settings/clerk";
 import { z } from "zod";
 import { DEFAULT_INNGEST_MAX_BODY_BYTES, MAX_INNGEST_MAX_BODY_BYTES } from "./serve/body-limit.ts";
+import { DEFAULT_SYNC_BATCHING, type SyncBatching } from "./sync/batched-sync.ts";
 import { DEFAULT_TOMBSTONE_LIMIT, type TombstoneLimit } from "./sync/reconcile/tombstone-limit.ts";
 
 export const fromInngestDashboard = (where: string) => `copy it from the Inngest dashboard (${where})`;
@@ -10,6 +11,11 @@ export const fromInngestDashboard = (where: string) => `copy it from the Inngest
 const A_FRACTION = "must be a fraction from 0 to 1, such as 0.1 (10% of the live users)";
 const A_COUNT = "must be a whole number (of users, or of organizations)";
 const BODY_BYTES = `must be a whole number of bytes from 1024 to ${MAX_INNGEST_MAX_BODY_BYTES}, such as ${DEFAULT_INNGEST_MAX_BODY_BYTES} (4 MiB)`;
+
+const A_BATCH_SIZE =
+  "must be a whole number of events from 1 to 1000, at most your Inngest plan's batch capacity (Free 5, Pro 100, Business 500)";
+const A_BATCH_TIMEOUT =
+  "must be a whole number of seconds from 1 to 300, at most your Inngest plan's batch timeout (Free 30, Pro 300)";
 
 const A_REQUEST_COUNT = "must be a whole number of requests, at least 1";
 const A_WINDOW = "must be a whole number of milliseconds, at least 1";
@@ -103,6 +109,12 @@ export const inngestEnvSchema = z.object({
   INNGEST_MAX_BODY_BYTES: numberSetting(
     z.number({ message: BODY_BYTES }).int(BODY_BYTES).min(1024, BODY_BYTES).max(MAX_INNGEST_MAX_BODY_BYTES, BODY_BYTES),
   ),
+  INNGEST_SYNC_BATCH_SIZE: numberSetting(
+    z.number({ message: A_BATCH_SIZE }).int(A_BATCH_SIZE).min(1, A_BATCH_SIZE).max(1000, A_BATCH_SIZE),
+  ),
+  INNGEST_SYNC_BATCH_TIMEOUT_SECONDS: numberSetting(
+    z.number({ message: A_BATCH_TIMEOUT }).int(A_BATCH_TIMEOUT).min(1, A_BATCH_TIMEOUT).max(300, A_BATCH_TIMEOUT),
+  ),
   ...reconcileSettingsSchema,
 });
 
@@ -134,6 +146,8 @@ export type InngestSettings = {
   serveOrigin: string | undefined;
   /** Largest body /api/inngest reads; more gets 413 (DEFAULT_INNGEST_MAX_BODY_BYTES explains the default). */
   maxBodyBytes: number;
+  /** How Inngest batches the sync functions' events (DEFAULT_SYNC_BATCHING explains the default). */
+  syncBatching: SyncBatching;
 };
 
 export type ReconcileSettings = {
@@ -184,6 +198,12 @@ export function inngestEnvFrom(
       eventKey: parsed.INNGEST_EVENT_KEY,
       serveOrigin: parsed.INNGEST_SERVE_ORIGIN,
       maxBodyBytes: parsed.INNGEST_MAX_BODY_BYTES ?? DEFAULT_INNGEST_MAX_BODY_BYTES,
+      syncBatching: {
+        maxSize: parsed.INNGEST_SYNC_BATCH_SIZE ?? DEFAULT_SYNC_BATCHING.maxSize,
+        timeout: parsed.INNGEST_SYNC_BATCH_TIMEOUT_SECONDS
+          ? `${parsed.INNGEST_SYNC_BATCH_TIMEOUT_SECONDS}s`
+          : DEFAULT_SYNC_BATCHING.timeout,
+      },
     },
     reconcile: {
       schedule: parsed.RECONCILE_CRON ?? parsed.USERS_RECONCILE_CRON,

@@ -182,6 +182,55 @@ describe.runIf(testDatabaseKinds().includes("postgres"))("database faults on pos
     }
   });
 
+  it("cut while a batch is being written: the whole run fails as one Inngest retries, and its retry ends as in-order delivery", async () => {
+    const server = await startServerThroughProxy(FAST);
+    const runBatch = (functionId: string, batch: SentEvent[]) =>
+      driveInngestRun({
+        serveUrl: `${server.url}/api/inngest`,
+        appId: INNGEST_APP_ID,
+        functionId,
+        event: batch[0] as SentEvent,
+        batch,
+        signingKey: TEST_INNGEST_SIGNING_KEY,
+      });
+    const functionOf = (event: SentEvent) =>
+      event.name === "clerk/user.deleted" ? "tombstone-clerk-user" : "upsert-clerk-user";
+
+    // Reference: the same histories delivered one event a run, in order, with the database up.
+    const users = Array.from({ length: 30 }, (_, n) => ({ n, user: clerkUserJson(), deleted: n % 3 === 0 }));
+    for (const { n, user, deleted } of users) {
+      for (const event of userHistory(user, `user_inOrder${n}`, deleted)) {
+        expect((await runBatch(functionOf(event), [event])).status).toBe(200);
+      }
+    }
+
+    // The burst, as Inngest batches it: every upsert in one run (newest first, so each update comes
+    // before its creation), every delete in another.
+    const burst = users.flatMap(({ n, user, deleted }) => userHistory(user, `user_burst${n}`, deleted)).reverse();
+    const upserts = burst.filter((event) => functionOf(event) === "upsert-clerk-user");
+    const deletes = burst.filter((event) => functionOf(event) === "tombstone-clerk-user");
+    // The database stops answering with the batch's statement on its way, then drops every connection.
+    proxy.stall();
+    const inFlight = timed(runBatch("upsert-clerk-user", upserts));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    proxy.cut();
+    const { ms, value: failed } = await inFlight;
+    expect(failed.status).toBe(500);
+    expect(failed.noRetry).toBe(false);
+    expect(ms).toBeLessThan(2_000);
+    expect(await findUserById(t.db, "user_burst1")).toBeUndefined();
+
+    // Inngest retries the same batch once the database is back.
+    proxy.restore();
+    expect((await runBatch("upsert-clerk-user", upserts)).status).toBe(200);
+    expect((await runBatch("tombstone-clerk-user", deletes)).status).toBe(200);
+    for (const { n } of users) {
+      const expected = observable(await findUserById(t.db, `user_inOrder${n}`));
+      expect(expected).toBeDefined();
+      expect(observable(await findUserById(t.db, `user_burst${n}`))).toEqual(expected);
+    }
+  });
+
   it("stall: /healthz answers 503 within 2 s and user.me fails within its bound, and both recover", async () => {
     // A statement timeout longer than /healthz's own deadline: the health check must not wait for it.
     const timeouts = { connectTimeoutMs: 300, statementTimeoutMs: 2_000 };

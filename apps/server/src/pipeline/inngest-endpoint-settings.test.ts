@@ -84,6 +84,8 @@ describe("/api/inngest as production settings configure it", () => {
       WEB_ORIGIN: PUBLIC_ORIGIN,
       WEB_DIST_DIR: "",
       INNGEST_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      INNGEST_SYNC_BATCH_SIZE: "5",
+      INNGEST_SYNC_BATCH_TIMEOUT_SECONDS: "30",
     });
     return createAppFromSettings(settings, { db: t.db, logger: pino({ level: "silent" }) });
   });
@@ -130,6 +132,32 @@ describe("/api/inngest as production settings configure it", () => {
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ url: `${PUBLIC_ORIGIN}/api/inngest` });
     expect(response.body).not.toContain("attacker.example");
+  });
+
+  it("registers every sync function with the batch the settings ask for, under its persisted id", async () => {
+    const body = { url: `${PUBLIC_ORIGIN}/api/inngest` };
+    const response = await put(`${server.url}/api/inngest`, {
+      host: new URL(PUBLIC_ORIGIN).host,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Inngest-Sync-Kind": "in_band",
+        "X-Inngest-Signature": signInngestRequest(body, TEST_INNGEST_SIGNING_KEY),
+      },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    const { functions } = JSON.parse(response.body) as { functions: Array<{ id: string; batchEvents?: unknown }> };
+    const batchOf = new Map(functions.map((fn) => [fn.id.replace(`${INNGEST_APP_ID}-`, ""), fn.batchEvents]));
+    for (const id of [
+      "upsert-clerk-user",
+      "tombstone-clerk-user",
+      "upsert-clerk-organization",
+      "tombstone-clerk-organization",
+      "upsert-clerk-membership",
+      "tombstone-clerk-membership",
+    ]) {
+      expect(batchOf.get(id), id).toEqual({ maxSize: 5, timeout: "30s" });
+    }
   });
 
   it("answers 413 to a signed run over INNGEST_MAX_BODY_BYTES, and runs nothing", async () => {

@@ -36,11 +36,12 @@ describe.each(testDatabaseKinds())("/api/inngest and the whole pipeline on %s", 
     expect(await countUsers(t.db)).toBe(0);
   });
 
-  it("runs the function for a call signed as Inngest signs it, and the row is in the database", async () => {
+  it("runs the function in one call signed as Inngest signs it (no step to checkpoint), and the row is in the database", async () => {
     const user = clerkUserJson();
     const result = await run({ name: "clerk/user.created", data: user }, TEST_INNGEST_SIGNING_KEY);
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ userId: user.id, outcome: "created" });
+    expect(result.calls).toBe(1);
+    expect(result.body).toEqual({ outcomes: [{ eventId: "evt_test", id: user.id, outcome: "created" }] });
     expect((await findUserById(t.db, user.id))?.first_name).toBe("Ada");
   });
 

@@ -122,13 +122,15 @@ export type StepOp = { id: string; op: string; name?: string; opts?: unknown; da
  * Plays Inngest's executor for one run: calls the function over HTTP, feeds each step's result back in,
  * and repeats until the function finishes, as Inngest does between steps. Returns the final response;
  * a step that threw ends the attempt there (206 with a StepError op), and `noRetry` says whether Inngest
- * would try again.
+ * would try again. A batched function's run gets `events`, all of its batch; `event` is its first.
  */
 export async function driveInngestRun(options: {
   serveUrl: string;
   appId: string;
   functionId: string;
   event: SentEvent;
+  /** The whole batch of a batched function's run, `event` first; `[event]` when not given. */
+  batch?: readonly SentEvent[];
   signingKey: string | undefined;
   maxCalls?: number;
   /**
@@ -138,7 +140,13 @@ export async function driveInngestRun(options: {
   waitForEvent?: (op: StepOp) => unknown;
 }): Promise<{ status: number; body: unknown; calls: number; noRetry: boolean }> {
   const steps: Record<string, { type: "data"; data: unknown }> = {};
-  const event = { ...options.event, id: options.event.id ?? "evt_test", ts: options.event.ts ?? Date.now() };
+  const now = Date.now();
+  const events = (options.batch ?? [options.event]).map((event, index) => ({
+    ...event,
+    id: event.id ?? (index === 0 ? "evt_test" : `evt_test${index}`),
+    ts: event.ts ?? now,
+  }));
+  const [event] = events;
   const url = new URL(options.serveUrl);
   url.searchParams.set("fnId", `${options.appId}-${options.functionId}`);
   url.searchParams.set("stepId", "step");
@@ -146,7 +154,7 @@ export async function driveInngestRun(options: {
     const body = {
       version: 2,
       event,
-      events: [event],
+      events,
       steps,
       ctx: {
         run_id: "01JTESTRUN00000000000000000",

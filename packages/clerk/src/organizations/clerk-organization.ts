@@ -28,6 +28,11 @@ export const clerkDeletedOrganizationSchema = deletedClerkObjectSchema("organiza
 
 export type ClerkDeletedOrganization = z.infer<typeof clerkDeletedOrganizationSchema>;
 
+/** The one parser of an `organization.deleted` event's data: the webhook and the functions call it. */
+export function parseDeletedClerkOrganization(value: unknown): ParseResult<ClerkDeletedOrganization> {
+  return parseWith(clerkDeletedOrganizationSchema, value);
+}
+
 /** The one parser of a Clerk organization: the webhook, the functions, the lookup and reconciliation call it. */
 export function parseClerkOrganization(value: unknown): ParseResult<ClerkOrganizationJson> {
   return parseWith(clerkOrganizationJsonSchema, value);

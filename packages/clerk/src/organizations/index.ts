@@ -3,5 +3,6 @@ export {
   clerkDeletedOrganizationSchema,
   clerkOrganizationJsonSchema,
   parseClerkOrganization,
+  parseDeletedClerkOrganization,
 } from "./clerk-organization.ts";
 export { organizationSyncRowFromClerk } from "./organization-row.ts";

@@ -1,9 +1,9 @@
-import { mapParsed, type ParseResult, parseWith } from "../parse-result.ts";
+import { mapParsed, type ParseResult } from "../parse-result.ts";
 import {
   type ClerkDeletedOrganization,
   type ClerkOrganizationJson,
-  clerkDeletedOrganizationSchema,
   parseClerkOrganization,
+  parseDeletedClerkOrganization,
 } from "./clerk-organization.ts";
 
 /** Clerk's organization webhooks this app forwards, by Clerk's name. */
@@ -21,7 +21,7 @@ export function parseClerkOrganizationEventData(
   data: unknown,
 ): ParseResult<ClerkOrganizationJson | ClerkDeletedOrganization> {
   if (type === "organization.deleted") {
-    const deleted = parseWith(clerkDeletedOrganizationSchema, data);
+    const deleted = parseDeletedClerkOrganization(data);
     return mapParsed(deleted, (organization) => ({ id: organization.id, deleted: true }));
   }
   return mapParsed(parseClerkOrganization(data), reduceClerkOrganization);

@@ -52,6 +52,11 @@ export const clerkDeletedUserSchema = deletedClerkObjectSchema("user", clerkUser
 
 export type ClerkDeletedUser = z.infer<typeof clerkDeletedUserSchema>;
 
+/** The one parser of a `user.deleted` event's data: the webhook and the functions call it. */
+export function parseDeletedClerkUser(value: unknown): ParseResult<ClerkDeletedUser> {
+  return parseWith(clerkDeletedUserSchema, value);
+}
+
 /** The one parser of a Clerk user: the webhook, the functions, the lookup and reconciliation call it. */
 export function parseClerkUser(value: unknown): ParseResult<ClerkUserJson> {
   return parseWith(clerkUserJsonSchema, value);

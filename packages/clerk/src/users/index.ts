@@ -3,6 +3,7 @@ export {
   clerkDeletedUserSchema,
   clerkUserJsonSchema,
   parseClerkUser,
+  parseDeletedClerkUser,
   primaryEmailOf,
 } from "./clerk-user.ts";
 export { userSyncRowFromClerk } from "./user-row.ts";

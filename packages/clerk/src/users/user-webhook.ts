@@ -1,5 +1,5 @@
-import { mapParsed, type ParseResult, parseWith } from "../parse-result.ts";
-import { type ClerkDeletedUser, type ClerkUserJson, clerkDeletedUserSchema, parseClerkUser } from "./clerk-user.ts";
+import { mapParsed, type ParseResult } from "../parse-result.ts";
+import { type ClerkDeletedUser, type ClerkUserJson, parseClerkUser, parseDeletedClerkUser } from "./clerk-user.ts";
 
 /** Clerk's user webhooks this app forwards, by Clerk's name. */
 export const clerkUserWebhookTypes = ["user.created", "user.updated", "user.deleted"] as const;
@@ -15,7 +15,7 @@ export function parseClerkUserEventData(
   data: unknown,
 ): ParseResult<ClerkUserJson | ClerkDeletedUser> {
   if (type === "user.deleted") {
-    return mapParsed(parseWith(clerkDeletedUserSchema, data), (deleted) => ({ id: deleted.id, deleted: true }));
+    return mapParsed(parseDeletedClerkUser(data), (deleted) => ({ id: deleted.id, deleted: true }));
   }
   return mapParsed(parseClerkUser(data), reduceClerkUser);
 }

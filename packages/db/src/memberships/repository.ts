@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { OrganizationMembership } from "../schema.ts";
 import { withSyncLocks } from "../sync/locks.ts";
-import { type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
+import { type Executor, inIdOrder, newestPerId, type UpsertOutcome } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's membership (see
@@ -115,6 +115,8 @@ export async function upsertMembershipsFromClerk(
         case when ended then ${now}::timestamptz end,
         ${now}::timestamptz
       from judged
+      -- Rows are written, and locked, in id order (see inIdOrder).
+      order by id
       on conflict (id) do update set
         role = excluded.role,
         user_identifier = excluded.user_identifier,
@@ -163,7 +165,7 @@ function erasedMembershipColumns(now: Date) {
 export async function markMembershipsDeleted(db: Executor, memberships: readonly MembershipRef[]): Promise<string[]> {
   if (memberships.length === 0) return [];
   const deletedAt = new Date();
-  const unique = [...new Map(memberships.map((m) => [m.id, m])).values()];
+  const unique = inIdOrder([...new Map(memberships.map((m) => [m.id, m])).values()]);
   const rows = await db
     .insertInto("organization_memberships")
     .values(

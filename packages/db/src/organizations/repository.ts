@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { tombstoneMembershipsOf } from "../memberships/repository.ts";
 import type { Organization } from "../schema.ts";
 import { withSyncLocks } from "../sync/locks.ts";
-import { type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
+import { type Executor, newestPerId, type UpsertOutcome, uniqueIdsInOrder } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's organization (see
@@ -81,7 +81,7 @@ export async function markOrganizationDeleted(db: Executor, id: string): Promise
 /** markOrganizationDeleted for many organizations; returns the ids that were not already tombstoned. */
 export async function markOrganizationsDeleted(db: Executor, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const unique = [...new Set(ids)];
+  const unique = uniqueIdsInOrder(ids);
   return withSyncLocks(db, { organizationIds: unique }, async (trx) => {
     const deletedAt = new Date();
     const rows = await trx

@@ -10,6 +10,12 @@ describe("newestPerId", () => {
     const older = userSyncRow({ first_name: "Old" });
     const newer = { ...older, first_name: "New", clerk_updated_at: after(older.clerk_updated_at, 5) };
     const other = userSyncRow();
-    expect(newestPerId([newer, other, older]).map((r) => r.first_name)).toEqual(["New", other.first_name]);
+    const byId = new Map(newestPerId([newer, other, older]).map((r) => [r.id, r.first_name]));
+    expect(byId).toEqual(
+      new Map([
+        [older.id, "New"],
+        [other.id, other.first_name],
+      ]),
+    );
   });
 });

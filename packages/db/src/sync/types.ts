@@ -13,8 +13,9 @@ export type Executor = Kysely<Database>;
 export type UpsertOutcome = { id: string; outcome: "created" | "updated" };
 
 /**
- * One row per id, the newest by Clerk's `updated_at`. A batch upsert may not touch a row twice, and the
- * older duplicate would lose to the version guard anyway.
+ * One row per id, the newest by Clerk's `updated_at` (the first of equals). A batch upsert may not touch
+ * a row twice, and the older duplicate would lose to the version guard anyway. In id order: see
+ * inIdOrder.
  */
 export function newestPerId<Row extends { id: string; clerk_updated_at: Date }>(rows: readonly Row[]): Row[] {
   const newest = new Map<string, Row>();
@@ -22,5 +23,19 @@ export function newestPerId<Row extends { id: string; clerk_updated_at: Date }>(
     const seen = newest.get(row.id);
     if (!seen || seen.clerk_updated_at < row.clerk_updated_at) newest.set(row.id, row);
   }
-  return [...newest.values()];
+  return inIdOrder([...newest.values()]);
+}
+
+/**
+ * The rows sorted by id. A statement writing many rows locks them in the order it writes them; two
+ * batches sharing rows (two sync runs at once, a run and a reconciliation) could each hold one row the
+ * other waits for, and one of them would fail on a deadlock. Written in the same order, they queue.
+ */
+export function inIdOrder<Row extends { id: string }>(rows: readonly Row[]): Row[] {
+  return [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The distinct ids, in order (see inIdOrder). */
+export function uniqueIdsInOrder(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort();
 }

@@ -3,7 +3,7 @@ import { eraseEmailRecordsOf } from "../emails/repository.ts";
 import { tombstoneMembershipsOf } from "../memberships/repository.ts";
 import type { User } from "../schema.ts";
 import { withSyncLocks } from "../sync/locks.ts";
-import { type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
+import { type Executor, newestPerId, type UpsertOutcome, uniqueIdsInOrder } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's user (see @repo/clerk/users).
@@ -92,7 +92,7 @@ export async function markUserDeleted(db: Executor, id: string): Promise<boolean
  */
 export async function markUsersDeleted(db: Executor, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const unique = [...new Set(ids)];
+  const unique = uniqueIdsInOrder(ids);
   return withSyncLocks(db, { userIds: unique }, async (trx) => {
     const deletedAt = new Date();
     const rows = await trx

@@ -2,6 +2,7 @@ import type { ClerkClient } from "@clerk/backend";
 import type { Db } from "@repo/db/client";
 import type { InngestClient } from "../client.ts";
 import { createWelcomeWorkflow, type WelcomeWorkflowDeps } from "../emails/welcome-workflow.ts";
+import type { SyncBatching } from "../sync/batched-sync.ts";
 import {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
@@ -18,6 +19,8 @@ import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from 
 
 export type FunctionDeps = {
   db: Db;
+  /** How Inngest batches the sync functions' events; DEFAULT_SYNC_BATCHING by default. */
+  syncBatching?: SyncBatching | undefined;
   /** Clerk's Backend API client (needs CLERK_SECRET_KEY). Without it there is no reconciliation. */
   clerk?: ClerkClient | undefined;
   /** Cron schedule of the reconciliation (UTC); daily at 03:00 by default. */
@@ -34,13 +37,14 @@ export type FunctionDeps = {
 
 /** Every Inngest function this app serves, bound to its dependencies. */
 export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
+  const syncDeps = { db: deps.db, batching: deps.syncBatching };
   const sync = [
-    createUpsertClerkUserFunction(inngest, deps),
-    createTombstoneClerkUserFunction(inngest, deps),
-    createUpsertClerkOrganizationFunction(inngest, deps),
-    createTombstoneClerkOrganizationFunction(inngest, deps),
-    createUpsertClerkMembershipFunction(inngest, deps),
-    createTombstoneClerkMembershipFunction(inngest, deps),
+    createUpsertClerkUserFunction(inngest, syncDeps),
+    createTombstoneClerkUserFunction(inngest, syncDeps),
+    createUpsertClerkOrganizationFunction(inngest, syncDeps),
+    createTombstoneClerkOrganizationFunction(inngest, syncDeps),
+    createUpsertClerkMembershipFunction(inngest, syncDeps),
+    createTombstoneClerkMembershipFunction(inngest, syncDeps),
     ...(deps.email ? [createWelcomeWorkflow(inngest, { db: deps.db, ...deps.email })] : []),
   ];
   if (!deps.clerk) return sync;
@@ -58,4 +62,5 @@ export function createFunctions(inngest: InngestClient, deps: FunctionDeps) {
   ];
 }
 
+export { DEFAULT_SYNC_BATCHING, type SyncBatching } from "../sync/batched-sync.ts";
 export { DEFAULT_RECONCILE_CRON } from "../sync/reconcile/reconcile-function.ts";

@@ -10,7 +10,7 @@ import { findUserById } from "@repo/db/users";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInngestClient } from "../client.ts";
-import { type ClerkEvent, runFunction, silentLogger } from "../testing/run-function.ts";
+import { type ClerkEvent, runBatch, silentLogger } from "../testing/run-function.ts";
 import {
   createTombstoneClerkMembershipFunction,
   createUpsertClerkMembershipFunction,
@@ -27,6 +27,40 @@ import { createTombstoneClerkUserFunction, createUpsertClerkUserFunction } from 
  * with other work on it, and about 30 s when it is overloaded (load average 12), hence twice that.
  */
 const PROPERTY_TIMEOUT_MS = 60_000;
+
+/** The sizes Inngest's batches may take: up to 100 events (the default maxSize), often fewer. */
+const batchSizesArb = fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 });
+
+/** Cuts a delivery into consecutive batches of the given sizes, taken in turn until none is left. */
+function inBatches<T>(delivery: readonly T[], sizes: readonly number[]): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0, turn = 0; start < delivery.length; turn++) {
+    const size = sizes[turn % sizes.length] ?? 1;
+    batches.push(delivery.slice(start, start + size));
+    start += size;
+  }
+  return batches;
+}
+
+/**
+ * Delivers a batch of mixed events as Inngest would: each function runs once with the events of the
+ * batch it is triggered by, in the order they came.
+ */
+async function deliverBatch(functionFor: (event: ClerkEvent) => Parameters<typeof runBatch>[0], batch: ClerkEvent[]) {
+  const byFunction = new Map<Parameters<typeof runBatch>[0], ClerkEvent[]>();
+  for (const event of batch) {
+    const fn = functionFor(event);
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), event]);
+  }
+  for (const [fn, events] of byFunction) {
+    const { result, error } = await runBatch(fn, events);
+    if (error) throw error;
+    const skipped = (result as { outcomes: Array<{ outcome: string }> }).outcomes.filter(
+      (o) => o.outcome === "skipped",
+    );
+    if (skipped.length > 0) throw new Error(`Events skipped: ${JSON.stringify(skipped)}`);
+  }
+}
 
 /** One user's history as Clerk produces it: a create, updates with rising updated_at, maybe a delete. */
 const historyArb = fc
@@ -62,15 +96,18 @@ const historyArb = fc
     return events;
   });
 
-/** A history, and a delivery of it: every event at least once, some twice or more, in any order. */
+/**
+ * A history, and a delivery of it: every event at least once, some twice or more, in any order, in
+ * batches of any size.
+ */
 const deliveryArb = historyArb.chain((history) =>
   fc
     .array(fc.nat({ max: history.length - 1 }), { maxLength: 4 })
     .chain((duplicates) => {
       const all = [...history, ...duplicates.map((i) => history[i] as (typeof history)[number])];
-      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+      return fc.tuple(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), batchSizesArb);
     })
-    .map((delivery) => ({ history, delivery })),
+    .map(([delivery, sizes]) => ({ history, batches: inBatches(delivery, sizes) })),
 );
 
 type HistoryEvent = (typeof historyArb extends fc.Arbitrary<infer T> ? T : never)[number];
@@ -85,19 +122,20 @@ function observable(row: User | undefined) {
 describe.each(testDatabaseKinds())("sync under any delivery order on %s", (kind) => {
   const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
-  let deliver: (userId: string, event: HistoryEvent) => Promise<void>;
+  let deliver: (userId: string, batch: readonly HistoryEvent[]) => Promise<void>;
 
   beforeAll(() => {
     const upsert = createUpsertClerkUserFunction(inngest, { db: t.db });
     const tombstone = createTombstoneClerkUserFunction(inngest, { db: t.db });
-    deliver = async (userId, event) => {
-      const clerkEvent: ClerkEvent =
-        event.kind === "deleted"
-          ? { name: "clerk/user.deleted", data: { id: userId, object: "user", deleted: true } }
-          : { name: `clerk/user.${event.kind}`, data: { ...event.user, id: userId } };
-      const { error } = await runFunction(event.kind === "deleted" ? tombstone : upsert, clerkEvent);
-      if (error) throw error;
-    };
+    const clerkEventOf = (userId: string, event: HistoryEvent): ClerkEvent =>
+      event.kind === "deleted"
+        ? { name: "clerk/user.deleted", data: { id: userId, object: "user", deleted: true } }
+        : { name: `clerk/user.${event.kind}`, data: { ...event.user, id: userId } };
+    deliver = (userId, batch) =>
+      deliverBatch(
+        (event) => (event.name === "clerk/user.deleted" ? tombstone : upsert),
+        batch.map((event) => clerkEventOf(userId, event)),
+      );
   });
 
   it(
@@ -105,13 +143,14 @@ describe.each(testDatabaseKinds())("sync under any delivery order on %s", (kind)
     async () => {
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(deliveryArb, async ({ history, delivery }) => {
+        fc.asyncProperty(deliveryArb, async ({ history, batches }) => {
           run += 1;
-          // Two ids for the same history: one receives it in order, the other as the network delivers it.
+          // Two ids for the same history: one receives it in order, one event a run, the other as the
+          // network delivers it, in batches.
           const inOrderId = `user_inOrder${run}`;
           const shuffledId = `user_shuffled${run}`;
-          for (const event of history) await deliver(inOrderId, event);
-          for (const event of delivery) await deliver(shuffledId, event);
+          for (const event of history) await deliver(inOrderId, [event]);
+          for (const batch of batches) await deliver(shuffledId, batch);
           const expected = observable(await findUserById(t.db, inOrderId));
           expect(expected).toBeDefined();
           expect(observable(await findUserById(t.db, shuffledId))).toEqual(expected);
@@ -316,15 +355,18 @@ const mixedHistoryArb = fc
     return { history, membershipKeys: [...world.memberships.keys()] };
   });
 
-/** A mixed history and a delivery of it: every event at least once, some twice or more, in any order. */
+/**
+ * A mixed history and a delivery of it: every event at least once, some twice or more, in any order, in
+ * batches of any size that mix the kinds.
+ */
 const mixedDeliveryArb = mixedHistoryArb.chain(({ history, membershipKeys }) =>
   fc
     .array(fc.nat({ max: history.length - 1 }), { maxLength: 6 })
     .chain((duplicates) => {
       const all = [...history, ...duplicates.map((i) => history[i] as Namespaced)];
-      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+      return fc.tuple(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), batchSizesArb);
     })
-    .map((delivery) => ({ history, delivery, membershipKeys })),
+    .map(([delivery, sizes]) => ({ history, batches: inBatches(delivery, sizes), membershipKeys })),
 );
 
 /** Every row of the namespace in all three tables, and each organization's live members, without bookkeeping. */
@@ -355,11 +397,11 @@ async function observableState(db: TestDatabase["db"], ns: string, membershipKey
 describe.each(testDatabaseKinds())("users, organizations and memberships under any delivery order on %s", (kind) => {
   const t = useTestDatabase(kind);
   const inngest = createInngestClient({ isDev: true, logger: silentLogger() });
-  let deliver: (event: ClerkEvent) => Promise<void>;
+  let deliver: (batch: ClerkEvent[]) => Promise<void>;
 
   beforeAll(() => {
     const deps = { db: t.db };
-    const functionFor: Record<string, Parameters<typeof runFunction>[0]> = {
+    const functionFor: Record<string, Parameters<typeof runBatch>[0]> = {
       "clerk/user.created": createUpsertClerkUserFunction(inngest, deps),
       "clerk/user.deleted": createTombstoneClerkUserFunction(inngest, deps),
       "clerk/organization.created": createUpsertClerkOrganizationFunction(inngest, deps),
@@ -367,12 +409,12 @@ describe.each(testDatabaseKinds())("users, organizations and memberships under a
       "clerk/organizationMembership.created": createUpsertClerkMembershipFunction(inngest, deps),
       "clerk/organizationMembership.deleted": createTombstoneClerkMembershipFunction(inngest, deps),
     };
-    deliver = async (event) => {
-      const fn = functionFor[event.name.replace(".updated", ".created")];
-      if (!fn) throw new Error(`No function for ${event.name}`);
-      const { error } = await runFunction(fn, event);
-      if (error) throw error;
-    };
+    deliver = (batch) =>
+      deliverBatch((event) => {
+        const fn = functionFor[event.name.replace(".updated", ".created")];
+        if (!fn) throw new Error(`No function for ${event.name}`);
+        return fn;
+      }, batch);
   });
 
   it(
@@ -380,17 +422,20 @@ describe.each(testDatabaseKinds())("users, organizations and memberships under a
     async () => {
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(mixedDeliveryArb, async ({ history, delivery, membershipKeys }) => {
+        fc.asyncProperty(mixedDeliveryArb, async ({ history, batches, membershipKeys }) => {
           run += 1;
-          // Three namespaces for the same history: one receives it in order, one as the network delivers
-          // it, one backwards (every later event first: a new membership always overtakes the old one's delete).
-          const [inOrder, shuffled, backwards] = [`r${run}i`, `r${run}s`, `r${run}b`];
-          for (const event of history) await deliver(event(inOrder));
-          for (const event of delivery) await deliver(event(shuffled));
-          for (const event of [...history].reverse()) await deliver(event(backwards));
+          // Four namespaces for the same history: one receives it in order, one event a run; one as the
+          // network delivers it, in batches; one backwards, one event a run (every later event first: a
+          // new membership always overtakes the old one's delete); and one all in a single batch.
+          const [inOrder, shuffled, backwards, together] = [`r${run}i`, `r${run}s`, `r${run}b`, `r${run}t`];
+          for (const event of history) await deliver([event(inOrder)]);
+          for (const batch of batches) await deliver(batch.map((event) => event(shuffled)));
+          for (const event of [...history].reverse()) await deliver([event(backwards)]);
+          await deliver(history.map((event) => event(together)));
           const expected = await observableState(t.db, inOrder, membershipKeys);
           expect(await observableState(t.db, shuffled, membershipKeys)).toEqual(expected);
           expect(await observableState(t.db, backwards, membershipKeys)).toEqual(expected);
+          expect(await observableState(t.db, together, membershipKeys)).toEqual(expected);
         }),
         { numRuns: 30 },
       );

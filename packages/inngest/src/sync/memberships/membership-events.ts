@@ -4,8 +4,9 @@ import { eventType } from "inngest";
 
 /**
  * Clerk's membership webhooks as Inngest events `clerk/<type>`, each carrying the whole membership
- * (the delete too), validated by Inngest against the schema before a handler runs. They carry either
- * the webhook's reduced membership or Clerk's whole one (Inngest's own Clerk integration).
+ * (the delete too): either the webhook's reduced membership or Clerk's whole one (Inngest's own Clerk
+ * integration). A function triggered by these types has Inngest validate each event against the schema
+ * first; the batched sync functions trigger on the names alone and parse each event themselves.
  */
 export const clerkMembershipCreated = eventType(forwardedEventName("organizationMembership.created"), {
   schema: clerkMembershipJsonSchema,

@@ -1,87 +1,86 @@
-import type { ClerkMembershipJson } from "@repo/clerk/memberships";
-import { membershipRefFromClerk, membershipSyncRowFromClerk } from "@repo/clerk/memberships";
+import {
+  type ClerkMembershipJson,
+  membershipRefFromClerk,
+  membershipSyncRowFromClerk,
+  parseClerkMembership,
+} from "@repo/clerk/memberships";
 import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
-import { markMembershipDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
+import { markMembershipsDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
 import type { InngestClient } from "../../client.ts";
-import { recordSyncOutcome } from "../sync-metrics.ts";
+import { createBatchedSyncFunction, type SyncEventKind, type SyncFunctionDeps } from "../batched-sync.ts";
 import { clerkMembershipCreated, clerkMembershipDeleted, clerkMembershipUpdated } from "./membership-events.ts";
-
-/**
- * One run at a time per Clerk membership, across both functions (scope "env"). Correctness does not
- * rest on it: the ordering rules are in the SQL, under locks (see upsertMembershipsFromClerk).
- */
-const oneRunPerMembership = { scope: "env", key: `"clerk-membership:" + event.data.id`, limit: 1 } as const;
-
-export type MembershipUpsertResult = {
-  membershipId: string;
-  organizationId: string;
-  userId: string;
-  /** `ended`: written as a tombstone (its organization or user is deleted, or a newer membership of the pair is live). */
-  outcome: "created" | "updated" | "ended" | "unchanged";
-};
-export type MembershipTombstoneResult = {
-  membershipId: string;
-  organizationId: string;
-  userId: string;
-  outcome: "tombstoned" | "unchanged";
-};
 
 /**
  * Every membership event embeds its organization, which may be newer than any organization event we
  * have had, or the first we hear of it: it is upserted under the organization's own rules (an older or
  * equal version changes nothing, a tombstone stays).
  */
-async function upsertEmbeddedOrganization(db: Db, membership: ClerkMembershipJson): Promise<void> {
-  await upsertOrganizationsFromClerk(db, [organizationSyncRowFromClerk(membership.organization)]);
-}
-
-/** `clerk/organizationMembership.created` and `.updated`: both upsert, so an update arriving first still works. */
-export function createUpsertClerkMembershipFunction(inngest: InngestClient, deps: { db: Db }) {
-  return inngest.createFunction(
-    {
-      id: "upsert-clerk-membership",
-      name: "Upsert a Clerk organization membership",
-      triggers: [clerkMembershipCreated, clerkMembershipUpdated],
-      concurrency: oneRunPerMembership,
-    },
-    async ({ event, step }): Promise<MembershipUpsertResult> => {
-      const ref = membershipRefFromClerk(event.data);
-      const outcome = await step.run("upsert-membership", async () => {
-        await upsertEmbeddedOrganization(deps.db, event.data);
-        const [written] = await upsertMembershipsFromClerk(deps.db, [membershipSyncRowFromClerk(event.data)]);
-        if (!written) return "unchanged";
-        return written.live ? written.outcome : "ended";
-      });
-      recordSyncOutcome("membership", outcome);
-      return { membershipId: ref.id, organizationId: ref.organization_id, userId: ref.user_id, outcome };
-    },
+async function upsertEmbeddedOrganizations(db: Db, memberships: readonly ClerkMembershipJson[]): Promise<void> {
+  await upsertOrganizationsFromClerk(
+    db,
+    memberships.map((membership) => organizationSyncRowFromClerk(membership.organization)),
   );
 }
 
-/** `clerk/organizationMembership.deleted`: the membership ends, whatever its version; nothing else does. */
-export function createTombstoneClerkMembershipFunction(inngest: InngestClient, deps: { db: Db }) {
-  return inngest.createFunction(
+/** What both membership kinds share: the parser, the id and the version. */
+const memberships = {
+  parse: parseClerkMembership,
+  idOf: (membership: ClerkMembershipJson) => membership.id,
+  versionOf: (membership: ClerkMembershipJson) => membership.updated_at,
+};
+
+/**
+ * `organizationMembership.created` and `.updated` both upsert, so an update arriving first still works.
+ * `ended`: written as a tombstone (its organization or user is deleted, or a newer membership of the
+ * pair is live).
+ */
+const upsertedMemberships: SyncEventKind<ClerkMembershipJson> = {
+  ...memberships,
+  write: async (db, batch) => {
+    await upsertEmbeddedOrganizations(db, batch);
+    const written = await upsertMembershipsFromClerk(db, batch.map(membershipSyncRowFromClerk));
+    return new Map(written.map(({ id, outcome, live }) => [id, live ? outcome : "ended"]));
+  },
+};
+
+/** `organizationMembership.deleted`: the membership ends, whatever its version; nothing else does. */
+const deletedMemberships: SyncEventKind<ClerkMembershipJson> = {
+  ...memberships,
+  write: async (db, batch) => {
+    await upsertEmbeddedOrganizations(db, batch);
+    const tombstoned = await markMembershipsDeleted(db, batch.map(membershipRefFromClerk));
+    return new Map(tombstoned.map((id) => [id, "tombstoned"]));
+  },
+};
+
+/** `clerk/organizationMembership.created` and `.updated`, in batches. */
+export function createUpsertClerkMembershipFunction(inngest: InngestClient, deps: SyncFunctionDeps) {
+  return createBatchedSyncFunction(
+    inngest,
+    {
+      id: "upsert-clerk-membership",
+      name: "Upsert Clerk organization memberships",
+      events: [clerkMembershipCreated.name, clerkMembershipUpdated.name],
+      kind: upsertedMemberships,
+      metricKind: "membership",
+    },
+    deps,
+  );
+}
+
+/** `clerk/organizationMembership.deleted`, in batches. */
+export function createTombstoneClerkMembershipFunction(inngest: InngestClient, deps: SyncFunctionDeps) {
+  return createBatchedSyncFunction(
+    inngest,
     {
       id: "tombstone-clerk-membership",
-      name: "Tombstone an organization membership deleted in Clerk",
-      triggers: [clerkMembershipDeleted],
-      concurrency: oneRunPerMembership,
+      name: "Tombstone organization memberships deleted in Clerk",
+      events: [clerkMembershipDeleted.name],
+      kind: deletedMemberships,
+      metricKind: "membership",
     },
-    async ({ event, step }): Promise<MembershipTombstoneResult> => {
-      const ref = membershipRefFromClerk(event.data);
-      const tombstoned = await step.run("tombstone-membership", async () => {
-        await upsertEmbeddedOrganization(deps.db, event.data);
-        return markMembershipDeleted(deps.db, ref);
-      });
-      recordSyncOutcome("membership", tombstoned ? "tombstoned" : "unchanged");
-      return {
-        membershipId: ref.id,
-        organizationId: ref.organization_id,
-        userId: ref.user_id,
-        outcome: tombstoned ? "tombstoned" : "unchanged",
-      };
-    },
+    deps,
   );
 }

@@ -3,10 +3,10 @@ import { forwardedEventName } from "@repo/clerk/webhooks";
 import { eventType } from "inngest";
 
 /**
- * Clerk's organization webhooks as Inngest events `clerk/<type>`, validated by Inngest against these
- * schemas before a handler runs (a bad one fails at once, naming the field, and writes nothing). They
- * carry either the webhook's reduced organization or Clerk's whole one (Inngest's own Clerk
- * integration).
+ * Clerk's organization webhooks as Inngest events `clerk/<type>`. They carry either the webhook's
+ * reduced organization or Clerk's whole one (Inngest's own Clerk integration). A function triggered by
+ * these types has Inngest validate each event against the schema first; the batched sync functions
+ * trigger on the names alone and parse each event themselves, so one bad event never fails its batch.
  */
 export const clerkOrganizationCreated = eventType(forwardedEventName("organization.created"), {
   schema: clerkOrganizationJsonSchema,

@@ -1,55 +1,63 @@
-import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
-import type { Db } from "@repo/db/client";
-import { markOrganizationDeleted, upsertOrganizationsFromClerk } from "@repo/db/organizations";
+import {
+  organizationSyncRowFromClerk,
+  parseClerkOrganization,
+  parseDeletedClerkOrganization,
+} from "@repo/clerk/organizations";
+import { mapParsed } from "@repo/clerk/parse-result";
+import {
+  markOrganizationsDeleted,
+  type OrganizationSyncRow,
+  upsertOrganizationsFromClerk,
+} from "@repo/db/organizations";
 import type { InngestClient } from "../../client.ts";
-import { recordSyncOutcome } from "../sync-metrics.ts";
+import { createBatchedSyncFunction, type SyncEventKind, type SyncFunctionDeps } from "../batched-sync.ts";
 import { clerkOrganizationCreated, clerkOrganizationDeleted, clerkOrganizationUpdated } from "./organization-events.ts";
 
-/**
- * One run at a time per Clerk organization, across both functions (scope "env"). Correctness does not
- * rest on it: the ordering rules are in the SQL (see upsertOrganizationsFromClerk).
- */
-const oneRunPerOrganization = { scope: "env", key: `"clerk-organization:" + event.data.id`, limit: 1 } as const;
+/** `organization.created` and `organization.updated` both upsert, so an update arriving first still works. */
+const upsertedOrganizations: SyncEventKind<OrganizationSyncRow> = {
+  parse: (data) => mapParsed(parseClerkOrganization(data), organizationSyncRowFromClerk),
+  idOf: (row) => row.id,
+  versionOf: (row) => row.clerk_updated_at.getTime(),
+  write: async (db, rows) => {
+    const written = await upsertOrganizationsFromClerk(db, rows);
+    return new Map(written.map(({ id, outcome }) => [id, outcome]));
+  },
+};
 
-export type OrganizationUpsertResult = { organizationId: string; outcome: "created" | "updated" | "unchanged" };
-export type OrganizationTombstoneResult = { organizationId: string; outcome: "tombstoned" | "unchanged" };
+/** `organization.deleted`: erase the organization, keep a tombstone, and end its memberships. */
+const deletedOrganizations: SyncEventKind<string> = {
+  parse: (data) => mapParsed(parseDeletedClerkOrganization(data), (deleted) => deleted.id),
+  idOf: (id) => id,
+  versionOf: () => 0,
+  write: async (db, ids) => new Map((await markOrganizationsDeleted(db, ids)).map((id) => [id, "tombstoned"])),
+};
 
-/** `clerk/organization.created` and `clerk/organization.updated`: both upsert, so an update arriving first still works. */
-export function createUpsertClerkOrganizationFunction(inngest: InngestClient, deps: { db: Db }) {
-  return inngest.createFunction(
+/** `clerk/organization.created` and `clerk/organization.updated`, in batches. */
+export function createUpsertClerkOrganizationFunction(inngest: InngestClient, deps: SyncFunctionDeps) {
+  return createBatchedSyncFunction(
+    inngest,
     {
       id: "upsert-clerk-organization",
-      name: "Upsert a Clerk organization into the organizations table",
-      triggers: [clerkOrganizationCreated, clerkOrganizationUpdated],
-      concurrency: oneRunPerOrganization,
+      name: "Upsert Clerk organizations into the organizations table",
+      events: [clerkOrganizationCreated.name, clerkOrganizationUpdated.name],
+      kind: upsertedOrganizations,
+      metricKind: "organization",
     },
-    async ({ event, step }): Promise<OrganizationUpsertResult> => {
-      const outcome = await step.run("upsert-organization", async () => {
-        const [written] = await upsertOrganizationsFromClerk(deps.db, [organizationSyncRowFromClerk(event.data)]);
-        return written?.outcome ?? "unchanged";
-      });
-      recordSyncOutcome("organization", outcome);
-      return { organizationId: event.data.id, outcome };
-    },
+    deps,
   );
 }
 
-/** `clerk/organization.deleted`: erase the organization, keep a tombstone, and end its memberships. */
-export function createTombstoneClerkOrganizationFunction(inngest: InngestClient, deps: { db: Db }) {
-  return inngest.createFunction(
+/** `clerk/organization.deleted`, in batches. */
+export function createTombstoneClerkOrganizationFunction(inngest: InngestClient, deps: SyncFunctionDeps) {
+  return createBatchedSyncFunction(
+    inngest,
     {
       id: "tombstone-clerk-organization",
-      name: "Tombstone an organization deleted in Clerk",
-      triggers: [clerkOrganizationDeleted],
-      concurrency: oneRunPerOrganization,
+      name: "Tombstone organizations deleted in Clerk",
+      events: [clerkOrganizationDeleted.name],
+      kind: deletedOrganizations,
+      metricKind: "organization",
     },
-    async ({ event, step }): Promise<OrganizationTombstoneResult> => {
-      const organizationId = event.data.id;
-      const tombstoned = await step.run("tombstone-organization", () =>
-        markOrganizationDeleted(deps.db, organizationId),
-      );
-      recordSyncOutcome("organization", tombstoned ? "tombstoned" : "unchanged");
-      return { organizationId, outcome: tombstoned ? "tombstoned" : "unchanged" };
-    },
+    deps,
   );
 }
