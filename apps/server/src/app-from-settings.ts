@@ -18,7 +18,15 @@ export function createAppFromSettings(env: ServerEnv, deps: { db: Db; logger: Lo
   const { logger } = deps;
   const { publishableKey, secretKey, jwtKey, apiUrl, webhookSigningSecret } = env.clerk;
   const clerkClient =
-    publishableKey || secretKey ? createClerkClient({ publishableKey, secretKey, jwtKey, apiUrl }) : undefined;
+    publishableKey || secretKey
+      ? createClerkClient({
+          publishableKey,
+          secretKey,
+          jwtKey,
+          apiUrl,
+          telemetry: { disabled: env.clerk.telemetryDisabled ?? false },
+        })
+      : undefined;
   if (!publishableKey)
     logger.warn("CLERK_PUBLISHABLE_KEY is not set: every request is signed out until it is (see .env.example)");
   if (publishableKey?.startsWith("pk_test_") && env.nodeEnv === "production")

@@ -18,6 +18,8 @@ export type ServerEnv = {
     apiUrl: string | undefined;
     /** Set: /api/webhooks/clerk verifies and forwards deliveries. Unset: it refuses them (503). */
     webhookSigningSecret: string | undefined;
+    /** Keep Clerk's SDK from reporting telemetry: local mode talks to no Clerk instance to report about. */
+    telemetryDisabled?: boolean;
   };
   /** The local stand-in for Clerk, which development starts when no Clerk key is set (@repo/clerk-local). */
   clerkLocal: { port: number; dataDir: string };

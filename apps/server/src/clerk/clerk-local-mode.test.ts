@@ -20,6 +20,8 @@ describe("pnpm dev with no Clerk keys: local sign-in", () => {
       PGLITE_DATA_DIR: join(dataDir, "db"),
       CLERK_LOCAL_DATA_DIR: join(dataDir, "clerk-local"),
       WEB_ORIGIN: TEST_WEB_ORIGIN,
+      // As a developer's shell has it: local mode itself must keep Clerk's SDK from reporting telemetry.
+      CLERK_TELEMETRY_DISABLED: "",
     });
     try {
       const url = await server.listening;
@@ -38,6 +40,7 @@ describe("pnpm dev with no Clerk keys: local sign-in", () => {
       const { jwt } = (await tokenResponse.json()) as { jwt: string };
       const me = await fetch(`${url}/api/trpc/user.me`, { headers: { Authorization: `Bearer ${jwt}` } });
       expect(me.status).toBe(200);
+      expect(server.output()).not.toMatch(/Clerk collects telemetry/);
       expect(await me.json()).toMatchObject({
         result: { data: { json: { profile: { firstName: "Grace", email: "grace.hopper@example.com" } } } },
       });

@@ -41,6 +41,7 @@ export async function startClerkLocalMode(env: ServerEnv, logger: Logger): Promi
         jwtKey: local.jwtKey,
         apiUrl: local.url,
         webhookSigningSecret: local.webhookSigningSecret,
+        telemetryDisabled: true,
       },
     },
     setServerUrl(url) {

@@ -26,7 +26,7 @@ export type ClerkPullSchedule = { incrementalMs: number; fullMs: number };
 export function startClerkPullFromSettings(env: ServerEnv, deps: { db: Db; logger: Logger }): ClerkPull | undefined {
   const { secretKey, apiUrl } = env.clerk;
   if (!env.clerkPull.isOn || !secretKey) return undefined;
-  const clerk = createClerkClient({ secretKey, apiUrl });
+  const clerk = createClerkClient({ secretKey, apiUrl, telemetry: { disabled: env.clerk.telemetryDisabled ?? false } });
   const pace = createClerkPacer(clerkPaceFor(secretKey, env.reconcilePaceOverrides));
   deps.logger.info(
     { incrementalMs: env.clerkPull.incrementalMs, fullMs: env.clerkPull.fullMs },
