@@ -139,7 +139,7 @@ export interface OrganizationMembershipsTable {
  * One email of one kind to one user (primary key: user_id, kind), and how sending it went:
  * - `sending`: claimed by a run that is handing it to the SMTP server. Found by a later attempt, it
  *   means that attempt's outcome is unknown (a crash between the server's accept and this record), and
- *   the email is not sent again: at most once (README, "Emails").
+ *   the email is not sent again: at most once (docs/emails.md, "At most once").
  * - `sent`: the server accepted it (`message_id`). `deferred`: it answered 4xx, so a retry may claim it
  *   again. `failed`: it refused for good (5xx).
  * Erased with the user's tombstone.

@@ -67,7 +67,7 @@ export async function sendEmailOnce(
       return { kind, outcome: "failed", smtpReplyCode };
     }
     // The exchange broke off after DATA: the server may have accepted it. The claim stays `sending`,
-    // so no retry sends it again (at most once, README "Emails").
+    // so no retry sends it again (at most once, docs/emails.md).
     logger.error({ kind, userId, ...smtp }, "email outcome unknown: the SMTP exchange broke off after DATA");
     return { kind, outcome: "in-doubt", smtpReplyCode };
   }

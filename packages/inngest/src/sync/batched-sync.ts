@@ -8,7 +8,7 @@ import { recordSyncOutcome, type SyncKind } from "./sync-metrics.ts";
 /**
  * How Inngest batches the Clerk events of each sync function: a run starts when `maxSize` events wait,
  * or `timeout` after the first of them. Inngest refuses to register a function whose batch is larger
- * than the plan allows (Free: 5 events, Pro: 100, Business: 500; see the README).
+ * than the plan allows (Free: 5 events, Pro: 100, Business: 500; see docs/batches.md).
  */
 export type SyncBatching = { maxSize: number; timeout: `${number}s` };
 

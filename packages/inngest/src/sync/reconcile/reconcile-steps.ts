@@ -119,7 +119,7 @@ export function isRefusedValue(error: unknown): error is Error & { code: string 
 export type TombstoneVerdict = {
   users: TombstoneCheck;
   /**
-   * The same check for organizations (memberships are confirmed one by one instead, see the README);
+   * The same check for organizations (memberships are confirmed one by one instead, see docs/reconciliation.md);
    * null when Clerk has organizations turned off, so none are listed and none may be tombstoned.
    */
   organizations: TombstoneCheck | null;
