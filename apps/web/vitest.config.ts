@@ -10,6 +10,7 @@ export default mergeConfig(
       environment: "jsdom",
       setupFiles: ["./src/test-setup.ts"],
       include: ["src/**/*.test.{ts,tsx}", "e2e/**/*.test.ts"],
+      globalSetup: ["./e2e/shared-build.ts"],
     },
   }),
 );

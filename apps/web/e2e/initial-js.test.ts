@@ -1,18 +1,15 @@
 // @vitest-environment node
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWebApp } from "./build-web.ts";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { INITIAL_JS_BUDGET_BYTES, measureInitialJs } from "./initial-js.ts";
 
 describe("the production build's initial JavaScript", () => {
   let outDir: string;
 
-  beforeAll(async () => {
-    outDir = await buildWebApp(undefined);
+  beforeAll(() => {
+    outDir = inject("webDistDir");
   });
-
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it(`stays within ${INITIAL_JS_BUDGET_BYTES / 1024} KB gzip: signed-in pages are their own chunks`, () => {
     const initial = measureInitialJs(outDir);

@@ -20,9 +20,8 @@ import {
   type TestServer,
 } from "@repo/server/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
-import { buildWebApp } from "./build-web.ts";
 
 const clerk = createTestClerkInstance();
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
@@ -46,11 +45,8 @@ describe.runIf(hasChromium)(
       t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
       const port = await findFreePort();
       origin = `http://127.0.0.1:${port}`;
-      const [webDistDir, clerkStub, inngestStub] = await Promise.all([
-        buildWebApp(undefined),
-        startClerkApiStub(),
-        startInngestEventApiStub(),
-      ]);
+      const webDistDir = inject("webDistDir");
+      const [clerkStub, inngestStub] = await Promise.all([startClerkApiStub(), startInngestEventApiStub()]);
       clerkApi = clerkStub;
       inngestApi = inngestStub;
       // Clerk has the operator and the member; this database also has two users Clerk deleted while the

@@ -17,9 +17,8 @@ import {
   type TestServer,
 } from "@repo/server/testing";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
-import { buildWebApp } from "./build-web.ts";
 
 const clerk = createTestClerkInstance();
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
@@ -70,7 +69,8 @@ describe.runIf(hasChromium)("organizations in Chromium, against the production b
     t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
     const port = await findFreePort();
     const origin = `http://127.0.0.1:${port}`;
-    const [webDistDir, stub] = await Promise.all([buildWebApp(undefined), startClerkApiStub({ organizations: true })]);
+    const webDistDir = inject("webDistDir");
+    const stub = await startClerkApiStub({ organizations: true });
     clerkApi = stub;
     // No webhook has arrived: user.me fetches the user from Clerk's Backend API (the stub) just in time.
     clerkApi.users.set(user.id, user);

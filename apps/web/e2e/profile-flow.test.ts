@@ -21,12 +21,11 @@ import {
   type TestServer,
 } from "@repo/server/testing";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hasChromium, launchChromium, screenshot } from "./browser.ts";
-import { buildWebApp } from "./build-web.ts";
+import { LEAK_CANARY } from "./shared-build.ts";
 
 const clerk = createTestClerkInstance();
-const LEAK_CANARY = "sk_test_thisSecretMustNeverReachTheBundle";
 if (process.env.CI && !hasChromium) throw new Error("CI must run the browser tests: install Debian's chromium");
 
 describe.runIf(hasChromium)("the web app in Chromium, against the production build and the real server", () => {
@@ -52,16 +51,11 @@ describe.runIf(hasChromium)("the web app in Chromium, against the production bui
     t = await openTestDatabase(testDatabaseKinds().at(-1) ?? "pglite");
     const port = await findFreePort();
     const origin = `http://127.0.0.1:${port}`;
-    // A server secret sits in the environment during the build, as it would on a developer's machine.
-    // The build has no VITE_ variable at all: the server gives the page its publishable key when it
-    // serves it, so one build runs anywhere.
-    process.env.CLERK_SECRET_KEY = LEAK_CANARY;
-    const [builtDir, stubs] = await Promise.all([
-      buildWebApp(undefined).finally(() => delete process.env.CLERK_SECRET_KEY),
-      Promise.all([startClerkApiStub(), startInngestEventApiStub()]),
-    ]);
-    webDistDir = builtDir;
-    [clerkApi, inngestApi] = stubs;
+    // The shared build (e2e/shared-build.ts) was made with a server secret in the environment, as on a
+    // developer's machine, and without any VITE_ variable: the server gives the page its publishable key
+    // when it serves it, so one build runs anywhere.
+    webDistDir = inject("webDistDir");
+    [clerkApi, inngestApi] = await Promise.all([startClerkApiStub(), startInngestEventApiStub()]);
     server = await startTestServer({
       db: t.db,
       clerk,

@@ -1,11 +1,10 @@
 // @vitest-environment node
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { openTestDatabase, type TestDatabase } from "@repo/db/testing";
 import { createTestClerkInstance, startTestServer, type TestServer } from "@repo/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWebApp } from "./build-web.ts";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const clerk = createTestClerkInstance();
 
@@ -39,7 +38,8 @@ describe("the production build as the server sends it", () => {
   let assets: string[];
 
   beforeAll(async () => {
-    [outDir, t] = await Promise.all([buildWebApp(undefined), openTestDatabase("pglite")]);
+    outDir = inject("webDistDir");
+    t = await openTestDatabase("pglite");
     template = readFileSync(join(outDir, "index.html"), "utf8");
     assets = readdirSync(join(outDir, "assets"));
     server = await startTestServer({ db: t.db, clerk, webDistDir: outDir });
@@ -48,7 +48,6 @@ describe("the production build as the server sends it", () => {
   afterAll(async () => {
     await server?.close();
     await t?.close();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it.each([
