@@ -95,6 +95,7 @@ export function startClerkPull(deps: ReconcileDeps, schedule: ClerkPullSchedule,
     } else {
       const report = await runIncrementalReconciliation(deps, { trigger: PULL_TRIGGER, signal });
       if (!report) await logSkippedIncremental();
+      else if (report.error !== undefined) logger.warn(report.error);
       else if (report.counts.listed > 0) logger.debug({ users: report.counts }, "pulled Clerk's changes");
     }
   };

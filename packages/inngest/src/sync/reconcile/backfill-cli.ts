@@ -90,6 +90,7 @@ async function runIncremental(deps: ReconcileDeps) {
   }
   const since = report.since ? `since ${report.since.toISOString()}` : "since the start (no run had succeeded)";
   if (report.skipped.length > 0) console.log(describeSkipped(report.skipped));
+  if (report.error !== undefined) console.log(report.error);
   console.log(`Done in ${report.seconds.toFixed(1)} s: users changed ${since}: ${describeCounts(report.counts)}.`);
 }
 

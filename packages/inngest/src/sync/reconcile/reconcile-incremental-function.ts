@@ -33,7 +33,7 @@ export function createIncrementalReconcileFunction(
         await failInngestReconciliationRun(deps.db, event.data.run_id, error.message);
       },
     },
-    async ({ event, step, runId }) => {
+    async ({ event, step, runId, logger }) => {
       const isRequested = event.name === reconcileRequested.name;
       const run = await step.run("start-run", async () => {
         const started = await startIncrementalRun(deps.db, isRequested ? "requested" : "cron", {
@@ -52,7 +52,9 @@ export function createIncrementalReconcileFunction(
         { id: run.id, startedAt: new Date(run.startedAt), since: run.since === null ? null : new Date(run.since) },
         inngestUnits(step),
       );
-      return { status: "succeeded", ...outcome.counts, skipped: outcome.skipped.length };
+      // A listing that moved under it is recorded `failed` but is not an error to retry: the next run reads again.
+      if (outcome.error !== undefined) logger.warn(outcome.error);
+      return { status: outcome.status, ...outcome.counts, skipped: outcome.skipped.length };
     },
   );
 }

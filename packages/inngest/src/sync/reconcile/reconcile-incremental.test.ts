@@ -98,6 +98,66 @@ describe.each(testDatabaseKinds())("incremental reconciliation on %s", (kind) =>
     expect((await findUserById(t.db, gone?.id ?? ""))?.deleted_at).toBeInstanceOf(Date);
   });
 
+  /**
+   * 300 users, a full run ten minutes ago, then 150 of them changed five minutes ago (two pages of changes,
+   * older than any later run's cutoff): returns the changed ones, the most recently changed first.
+   */
+  async function changeTwoPagesAfterAFullRun(): Promise<ClerkUserJson[]> {
+    const users = seedClerk(300);
+    await fullRun();
+    await t.db
+      .updateTable("reconciliation_runs")
+      .set({ started_at: new Date(Date.now() - 600_000) })
+      .execute();
+    const changedAt = Date.now() - 300_000;
+    const changed = users.slice(0, 150).map((user, i) => ({ ...user, last_name: "Hopper", updated_at: changedAt + i }));
+    for (const user of changed) stub.users.set(user.id, user);
+    return changed.reverse();
+  }
+
+  /** At each of the numbered user list requests, deletes in Clerk the most recently changed user still there. */
+  function deleteAFirstPageUserAtListRequests(changed: ClerkUserJson[], requestNumbers: number[]) {
+    let listRequests = 0;
+    stub.onRequest = (path) => {
+      if (path !== "/v1/users") return;
+      listRequests += 1;
+      if (requestNumbers.includes(listRequests))
+        stub.users.delete(changed[requestNumbers.indexOf(listRequests)]?.id ?? "");
+    };
+  }
+
+  async function lastNamesInPostgres(users: ClerkUserJson[]) {
+    return Promise.all(users.map(async (user) => (await findUserById(t.db, user.id))?.last_name));
+  }
+
+  it("starts its listing over when a user deleted in Clerk mid-listing moves a changed user across a page boundary", async () => {
+    const changed = await changeTwoPagesAfterAFullRun();
+    // While the second page is asked for, a user of the first (already read) is deleted: the list moves up by one.
+    deleteAFirstPageUserAtListRequests(changed, [2]);
+
+    const report = await incrementalRun();
+    stub.onRequest = undefined;
+    // The next run's cutoff is this one's start, after every change: it would not bring a user this one missed.
+    await incrementalRun();
+
+    expect(await lastNamesInPostgres(changed.slice(1))).toEqual(changed.slice(1).map(() => "Hopper"));
+    expect(report).toMatchObject({ status: "succeeded" });
+  });
+
+  it("when Clerk's list moves under both listings, records the run failed so the next run reads from the same cutoff", async () => {
+    const changed = await changeTwoPagesAfterAFullRun();
+    deleteAFirstPageUserAtListRequests(changed, [2, 4]);
+
+    const first = await incrementalRun();
+    expect(first).toMatchObject({ status: "failed", error: expect.stringContaining("moved while it was read") });
+    expect(await findLatestReconciliationRun(t.db)).toMatchObject({ status: "failed", kind: "incremental" });
+
+    stub.onRequest = undefined;
+    const next = await incrementalRun();
+    expect(next).toMatchObject({ status: "succeeded", since: first?.since });
+    expect(await lastNamesInPostgres(changed.slice(2))).toEqual(changed.slice(2).map(() => "Hopper"));
+  });
+
   it("skips quietly while a full run is going, asking Clerk nothing and recording nothing", async () => {
     seedClerk(3);
     const full = await startReconciliationRun(t.db, "test");

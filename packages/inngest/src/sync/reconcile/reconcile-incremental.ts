@@ -32,7 +32,9 @@ import { USERS } from "./reconciled-kinds.ts";
  * How far before the last successful run's start an incremental run reads. Clerk stamps `updated_at` by
  * its clock and the run's start is this database's, and a change Clerk committed just before a run began
  * may carry an `updated_at` a moment earlier: re-reading a minute costs nothing (the upserts leave an
- * unchanged user alone).
+ * unchanged user alone). It assumes Clerk's clock and this database's agree within that minute: were ours
+ * more than a minute ahead, a change Clerk made as a run began, too late for it to read, could be stamped
+ * before the next run's cutoff and wait for the daily full run.
  */
 export const INCREMENTAL_OVERLAP_MS = 60_000;
 
@@ -42,11 +44,11 @@ export const INCREMENTAL_OVERLAP_MS = 60_000;
  */
 export const INCREMENTAL_PAGE_SIZE = 100;
 
-/** One page of Clerk's users, the most recently changed first. */
-function listUsersByLastChange(api: ClerkApi, offset: number) {
+/** `count` of Clerk's users from `offset` on, the most recently changed first. */
+function listUsersByLastChange(api: ClerkApi, offset: number, count: number) {
   return requestClerk(
     api,
-    (clerk) => clerk.users.getUserList({ limit: INCREMENTAL_PAGE_SIZE, offset, orderBy: "-updated_at" }),
+    (clerk) => clerk.users.getUserList({ limit: count, offset, orderBy: "-updated_at" }),
     USER_LIST_COST,
   );
 }
@@ -57,28 +59,63 @@ function updatedAtOf(raw: unknown): number | undefined {
   return typeof updatedAt === "number" ? updatedAt : undefined;
 }
 
+/** A user where a page ended, as listed: the next page must start with the same user, unchanged. */
+export type PageBoundary = { id: string; updatedAt: number | null };
+
+function boundaryOf(user: { id: string; raw: unknown }): PageBoundary {
+  return { id: user.id, updatedAt: updatedAtOf(user.raw) ?? null };
+}
+
+export type ChangedUsersPage = PageResult & {
+  /** Where this page ended, for the next page to find (null: the page was empty, so it was the last). */
+  boundary: PageBoundary | null;
+  /**
+   * The page did not hold the previous page's last user: Clerk's list moved up between the two requests
+   * (a user before the boundary deleted, or the boundary user changed), so a user may have slid across
+   * the boundary unread.
+   */
+  hasListingShifted: boolean;
+};
+
 /**
  * Lists one page of the most recently changed users and writes those changed at `since` or later (all of
- * them when `since` is null: no run has succeeded yet). The page is the last when it is short, or when it
- * reaches a user older than `since`. A user whose `updated_at` cannot be read is taken as changed, so the
- * parser names what is wrong with it.
+ * them when `since` is null: no run has succeeded yet). The page is the last when Clerk has no more, or
+ * when it reaches a user older than `since`. A user whose `updated_at` cannot be read is taken as
+ * changed, so the parser names what is wrong with it.
+ *
+ * After the first page (`previous` given) it asks one user early, who should be the previous page's last,
+ * and reads on from wherever that user is. Found further down, users moved to the top meanwhile (they
+ * changed during this run, so the next run reads them) and the page re-reads a few: nothing is missed.
+ * Not found, the list moved up and a user may have been skipped: `hasListingShifted`.
  */
 export async function reconcileChangedUsersPage(
   deps: ReconcileDeps,
   offset: number,
   since: Date | null,
   runStartedAt: Date,
-): Promise<PageResult> {
-  const page = await listUsersByLastChange(deps, offset);
+  previous: PageBoundary | null,
+): Promise<ChangedUsersPage> {
+  const overlap = previous === null ? 0 : 1;
+  const listed = await listUsersByLastChange(deps, offset - overlap, INCREMENTAL_PAGE_SIZE + overlap);
+  const boundaryIndex =
+    previous === null
+      ? -1
+      : listed.data.findIndex(
+          (user) => user.id === previous.id && (updatedAtOf(user.raw) ?? null) === previous.updatedAt,
+        );
+  const hasListingShifted = previous !== null && boundaryIndex === -1;
+  const users = listed.data.slice(boundaryIndex + 1);
   const changed =
-    since === null ? page.data : page.data.filter((user) => !((updatedAtOf(user.raw) ?? Infinity) < since.getTime()));
-  const listing = parseListing({ data: changed, totalCount: page.totalCount }, USERS);
+    since === null ? users : users.filter((user) => !((updatedAtOf(user.raw) ?? Infinity) < since.getTime()));
+  const listing = parseListing({ data: changed, totalCount: listed.totalCount }, USERS);
   const written = await writeListed(deps.db, USERS, listing, runStartedAt);
-  return listedPageResult(
-    listing,
-    written,
-    page.data.length < INCREMENTAL_PAGE_SIZE || changed.length < page.data.length,
-  );
+  const isLastPage = listed.data.length < INCREMENTAL_PAGE_SIZE + overlap || changed.length < users.length;
+  const last = users.at(-1);
+  return {
+    ...listedPageResult(listing, written, isLastPage),
+    boundary: last ? boundaryOf(last) : null,
+    hasListingShifted,
+  };
 }
 
 /** An incremental run under way: its row, and from when it reads Clerk's changes (null: from the start). */
@@ -120,30 +157,70 @@ function incrementalRunRef(run: ReconciliationRun, lastSuccess: Date | undefined
   return { run, id: run.id, startedAt: run.started_at, since };
 }
 
-export type IncrementalOutcome = { counts: ReconciliationCounts; skipped: SkippedObject[] };
+export type IncrementalOutcome = {
+  /** `failed`: Clerk's list moved under both listings, so the run may have missed a change (see below). */
+  status: "succeeded" | "failed";
+  counts: ReconciliationCounts;
+  skipped: SkippedObject[];
+  error?: string;
+};
+
+/** The listings a run may make, each naming its units (the first keeps the names units always had). */
+const LISTINGS = ["incremental-page", "incremental-relisting-page"] as const;
+
+export const LISTING_SHIFTED_ERROR =
+  "Clerk's user list moved while it was read, twice (users deleted or changed mid-listing): a change may " +
+  "have been missed, so the next incremental run reads again from the same point";
 
 /**
  * The one incremental reconciliation, shared by its Inngest function, `pnpm clerk:backfill --incremental`
  * and the development server's pull: a unit per page of changed users, then the run's row is finished.
  * A failure is recorded by the caller, as for the full run.
+ *
+ * A run that succeeds becomes the next run's cutoff, so it must have read every change. Offset paging
+ * cannot promise that: a user deleted after its page was read moves the rest of the list up by one, and
+ * a changed user slides unread into the page already read. Each page re-reads the previous page's last
+ * user to catch that (Clerk's total would not: a deletion and a sign-up together leave it as it was),
+ * and reads on from that user when users moved to the top instead. On a shift the listing starts over
+ * once, with the same cutoff: the upserts leave what the first listing wrote alone, and a list that moves
+ * under two listings in a row is rare. If it does, the run is recorded `failed` (not an error: nothing is
+ * retried), so it does not become the cutoff and the next run reads from the older one. Why not restart
+ * again: on a busy instance that could go on without end. Why not record a succeeded run with the older
+ * cutoff: that needs a column for it, where a failed run already means "not a cutoff".
  */
 export async function driveIncrementalReconciliation(
   deps: ReconcileDeps,
   run: IncrementalRunRef,
   step: RunStep,
-  onTotals?: (totals: IncrementalOutcome) => void,
+  onTotals?: (totals: Omit<IncrementalOutcome, "status">) => void,
 ): Promise<IncrementalOutcome> {
   let counts = emptyCounts();
   let skipped: SkippedObject[] = [];
-  for (let offset = 0; ; offset += INCREMENTAL_PAGE_SIZE) {
-    const page = await step(`incremental-page-${offset}`, () =>
-      reconcileChangedUsersPage(deps, offset, run.since, run.startedAt),
-    );
-    counts = addCounts(counts, page);
-    skipped = [...skipped, ...page.skipped];
-    onTotals?.({ counts, skipped });
-    if (page.isLastPage) break;
+  for (const listing of LISTINGS) {
+    let hasListingShifted = false;
+    let boundary: PageBoundary | null = null;
+    for (let offset = 0; ; offset += INCREMENTAL_PAGE_SIZE) {
+      const previous: PageBoundary | null = boundary;
+      const page: ChangedUsersPage = await step(`${listing}-${offset}`, () =>
+        reconcileChangedUsersPage(deps, offset, run.since, run.startedAt, previous),
+      );
+      counts = addCounts(counts, page);
+      skipped = [...skipped, ...page.skipped];
+      onTotals?.({ counts, skipped });
+      hasListingShifted = page.hasListingShifted;
+      if (hasListingShifted || page.isLastPage) break;
+      boundary = page.boundary;
+    }
+    if (!hasListingShifted) {
+      await step("finish-run", () =>
+        finishReconciliationRun(deps.db, run.id, { status: "succeeded", counts, skipped }),
+      );
+      return { status: "succeeded", counts, skipped };
+    }
   }
-  await step("finish-run", () => finishReconciliationRun(deps.db, run.id, { status: "succeeded", counts, skipped }));
-  return { counts, skipped };
+  const error = LISTING_SHIFTED_ERROR;
+  await step("finish-run", () =>
+    finishReconciliationRun(deps.db, run.id, { status: "failed", counts, skipped, error }),
+  );
+  return { status: "failed", counts, skipped, error };
 }

@@ -99,7 +99,8 @@ export type IncrementalRunOptions = Pick<RunOptions, "trigger" | "sleep" | "maxR
 /**
  * An incremental reconciliation in this process (reconcile-incremental.ts): for `pnpm clerk:backfill
  * --incremental` and the development server's pull. Returns undefined when it skipped, because a full
- * run (or another incremental one) is going: not an error.
+ * run (or another incremental one) is going: not an error. Its `status` is `failed`, with nothing thrown,
+ * when Clerk's list moved under it (driveIncrementalReconciliation): the next run reads those changes again.
  */
 export async function runIncrementalReconciliation(
   deps: ReconcileDeps,
@@ -109,7 +110,7 @@ export async function runIncrementalReconciliation(
   const started = await startIncrementalRun(deps.db, options.trigger);
   if (!started) return undefined;
   const step: RunStep = (_name, work) => waitOutRateLimits(work, options);
-  let totals: IncrementalOutcome | undefined;
+  let totals: Omit<IncrementalOutcome, "status"> | undefined;
   try {
     const outcome = await driveIncrementalReconciliation(deps, started, step, (latest) => {
       totals = latest;
