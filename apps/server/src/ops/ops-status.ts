@@ -1,5 +1,6 @@
 import type { Db } from "@repo/db/client";
 import {
+  countsOfRun,
   listRecentReconciliationRuns,
   type ReconciliationCounts,
   type ReconciliationRun,
@@ -125,29 +126,7 @@ function viewRun(run: ReconciliationRun): OperatorRunView {
     startedAt: run.started_at,
     finishedAt: run.finished_at,
     durationMs: run.finished_at ? run.finished_at.getTime() - run.started_at.getTime() : null,
-    counts: {
-      users: {
-        listed: run.listed,
-        created: run.created,
-        updated: run.updated,
-        unchanged: run.unchanged,
-        tombstoned: run.tombstoned,
-      },
-      organizations: {
-        listed: run.organizations_listed,
-        created: run.organizations_created,
-        updated: run.organizations_updated,
-        unchanged: run.organizations_unchanged,
-        tombstoned: run.organizations_tombstoned,
-      },
-      memberships: {
-        listed: run.memberships_listed,
-        created: run.memberships_created,
-        updated: run.memberships_updated,
-        unchanged: run.memberships_unchanged,
-        tombstoned: run.memberships_tombstoned,
-      },
-    },
+    counts: countsOfRun(run),
     error: run.error,
     skipped: { count: run.skipped, objects: run.skipped_users },
     liveUsers: run.live_users,

@@ -1,4 +1,5 @@
 import {
+  countsOfRun,
   findLatestReconciliationRun,
   type ReconciliationCounts,
   type ReconciliationRun,
@@ -34,6 +35,7 @@ export const syncRouter = router({
  * are for operators: the server log and the table.
  */
 function summariseRun(run: ReconciliationRun): ReconciliationSummary {
+  const counts = countsOfRun(run);
   return {
     id: run.id,
     kind: run.kind,
@@ -41,25 +43,9 @@ function summariseRun(run: ReconciliationRun): ReconciliationSummary {
     trigger: run.trigger,
     startedAt: run.started_at,
     finishedAt: run.finished_at,
-    listed: run.listed,
-    created: run.created,
-    updated: run.updated,
-    unchanged: run.unchanged,
-    tombstoned: run.tombstoned,
+    ...counts.users,
     skipped: run.skipped,
-    organizations: {
-      listed: run.organizations_listed,
-      created: run.organizations_created,
-      updated: run.organizations_updated,
-      unchanged: run.organizations_unchanged,
-      tombstoned: run.organizations_tombstoned,
-    },
-    memberships: {
-      listed: run.memberships_listed,
-      created: run.memberships_created,
-      updated: run.memberships_updated,
-      unchanged: run.memberships_unchanged,
-      tombstoned: run.memberships_tombstoned,
-    },
+    organizations: counts.organizations,
+    memberships: counts.memberships,
   };
 }

@@ -1,6 +1,7 @@
 export type { ReconciliationKind, ReconciliationRun, SkippedObject } from "../schema.ts";
 export {
   addCounts,
+  countsOfRun,
   emptyCounts,
   failInngestReconciliationRun,
   failInterruptedRuns,

@@ -190,6 +190,30 @@ function prefixedCounts<K extends "organizations" | "memberships">(kind: K, coun
 /** The text with NULs, lone surrogates, quotes and backslashes written as JSON escapes. */
 const escaped = (text: string) => JSON.stringify(text).slice(1, -1);
 
+/** A run's counts per table, as its columns hold them (users' unprefixed, the others' prefixed). */
+export function countsOfRun(
+  run: ReconciliationRun,
+): Record<"users" | "organizations" | "memberships", ReconciliationCounts> {
+  const prefixed = (kind: "organizations" | "memberships"): ReconciliationCounts => ({
+    listed: run[`${kind}_listed`],
+    created: run[`${kind}_created`],
+    updated: run[`${kind}_updated`],
+    unchanged: run[`${kind}_unchanged`],
+    tombstoned: run[`${kind}_tombstoned`],
+  });
+  return {
+    users: {
+      listed: run.listed,
+      created: run.created,
+      updated: run.updated,
+      unchanged: run.unchanged,
+      tombstoned: run.tombstoned,
+    },
+    organizations: prefixed("organizations"),
+    memberships: prefixed("memberships"),
+  };
+}
+
 export async function findLatestReconciliationRun(db: Executor): Promise<ReconciliationRun | undefined> {
   return db.selectFrom("reconciliation_runs").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
 }
