@@ -68,6 +68,10 @@ async function fetchAndStoreFromClerk<Row extends { deleted_at: Date | null }, C
   kind: ClerkObjectKind<Row, ClerkObject>,
   id: string,
 ): Promise<Row> {
+  // A request that missed the row just before another request's lookup stored it and finished would
+  // otherwise start a second lookup: the row is there now, so Clerk is not asked again.
+  const storedMeanwhile = await kind.find(deps.db, id);
+  if (storedMeanwhile) return storedMeanwhile;
   const clerk = deps.clerk;
   if (!clerk) throw clerkNotConfigured(kind.what);
   const answer = await askClerkWithin(() => kind.fetchFromClerk(clerk, id), {
