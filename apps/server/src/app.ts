@@ -27,7 +27,7 @@ import { createOpsServices } from "./ops/ops-services.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { appRouter } from "./router.ts";
-import { createInnerContext } from "./trpc/context.ts";
+import { type ContextDeps, createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE, TRPC_MAX_BODY_BYTES } from "./trpc/limits.ts";
 import { createUserDirectory } from "./users/user-directory.ts";
 import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
@@ -110,6 +110,17 @@ export function createApp(appDeps: AppDeps): Express {
     inngest: deps.inngest,
     clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS,
   });
+  // The same for every request: built once, not on each call.
+  const contextDeps: ContextDeps = {
+    db: deps.db,
+    users,
+    organizations,
+    exposeErrorDetails: deps.exposeErrorDetails,
+    userEvents,
+    logger: deps.logger,
+    operatorUserIds,
+    ops,
+  };
   app.use(
     "/api/trpc",
     cors({ origin: deps.webOrigins, maxAge: 600 }),
@@ -122,20 +133,7 @@ export function createApp(appDeps: AppDeps): Express {
       router: appRouter,
       maxBodySize: TRPC_MAX_BODY_BYTES,
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
-      createContext: ({ res }) =>
-        createInnerContext(
-          {
-            db: deps.db,
-            users,
-            organizations,
-            exposeErrorDetails: deps.exposeErrorDetails,
-            userEvents,
-            logger: deps.logger,
-            operatorUserIds,
-            ops,
-          },
-          authStateOf(res),
-        ),
+      createContext: ({ res }) => createInnerContext(contextDeps, authStateOf(res)),
       // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
       // the details go: its caller gets a generic message (trpc.ts).
       onError: ({ error, path }) => {
