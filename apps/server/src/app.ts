@@ -27,7 +27,7 @@ import { createOpsServices } from "./ops/ops-services.ts";
 import { createOrganizationDirectory } from "./organizations/organization-directory.ts";
 import { refuseImplausibleSignatures } from "./pipeline/inngest-signature-gate.ts";
 import { appRouter } from "./router.ts";
-import { createInnerContext } from "./trpc/context.ts";
+import { type ContextDeps, createInnerContext } from "./trpc/context.ts";
 import { TRPC_MAX_BATCH_SIZE, TRPC_MAX_BODY_BYTES } from "./trpc/limits.ts";
 import { createUserDirectory } from "./users/user-directory.ts";
 import { createClerkWebhookRouter } from "./webhooks/clerk-webhook.ts";
@@ -98,6 +98,50 @@ export function createApp(appDeps: AppDeps): Express {
   // proxy may keep one, whoever is signed in next. Every /api answer, errors and 404s included.
   app.use(["/api", "/healthz", "/metrics"], noStore);
 
+  // The API first: nearly every request is a tRPC call, and each mount above it would be one more path
+  // to match on every one of them. The mounts' paths do not overlap, so their order changes nothing else.
+  const clerkLookup = { db: deps.db, clerk: deps.clerkClient, clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs };
+  const users = createUserDirectory(clerkLookup);
+  const organizations = createOrganizationDirectory(clerkLookup);
+  const userEvents = createUserEvents(deps.inngest, deps.logger);
+  const operatorUserIds = new Set(deps.operatorUserIds ?? []);
+  const ops = createOpsServices({
+    clerk: deps.clerkClient,
+    inngest: deps.inngest,
+    clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS,
+  });
+  // The same for every request: built once, not on each call.
+  const contextDeps: ContextDeps = {
+    db: deps.db,
+    users,
+    organizations,
+    exposeErrorDetails: deps.exposeErrorDetails,
+    userEvents,
+    logger: deps.logger,
+    operatorUserIds,
+    ops,
+  };
+  app.use(
+    "/api/trpc",
+    cors({ origin: deps.webOrigins, maxAge: 600 }),
+    refuseUnknownProcedurePaths,
+    clerkAuthMiddleware(deps.clerkAuth, deps.logger),
+    // tRPC reads and parses the body itself, and only once a procedure needs its input: after the auth
+    // check, so an anonymous caller's body is never parsed. (express.json here would parse it, then tRPC
+    // would serialise it back to text and parse it again.)
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: TRPC_MAX_BODY_BYTES,
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
+      createContext: ({ res }) => createInnerContext(contextDeps, authStateOf(res)),
+      // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
+      // the details go: its caller gets a generic message (trpc.ts).
+      onError: ({ error, path }) => {
+        if (getHTTPStatusCodeFromError(error) >= 500) deps.logger.error({ err: error, path }, "tRPC procedure failed");
+      },
+    }),
+  );
+
   app.get("/healthz", healthHandler(deps.db, deps.logger));
   const metrics = createAppMetrics({ db: deps.db, token: deps.metricsToken });
   // Before the web app, which would answer any other GET with its page.
@@ -141,50 +185,6 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(
     UNSUBSCRIBE_PATH,
     createUnsubscribeRouter({ db: deps.db, linkSecret: deps.emailLinkSecret, logger: deps.logger }),
-  );
-
-  const clerkLookup = { db: deps.db, clerk: deps.clerkClient, clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs };
-  const users = createUserDirectory(clerkLookup);
-  const organizations = createOrganizationDirectory(clerkLookup);
-  const userEvents = createUserEvents(deps.inngest, deps.logger);
-  const operatorUserIds = new Set(deps.operatorUserIds ?? []);
-  const ops = createOpsServices({
-    clerk: deps.clerkClient,
-    inngest: deps.inngest,
-    clerkLookupTimeoutMs: deps.clerkLookupTimeoutMs ?? CLERK_LOOKUP_TIMEOUT_MS,
-  });
-  app.use(
-    "/api/trpc",
-    cors({ origin: deps.webOrigins, maxAge: 600 }),
-    refuseUnknownProcedurePaths,
-    clerkAuthMiddleware(deps.clerkAuth, deps.logger),
-    // tRPC reads and parses the body itself, and only once a procedure needs its input: after the auth
-    // check, so an anonymous caller's body is never parsed. (express.json here would parse it, then tRPC
-    // would serialise it back to text and parse it again.)
-    createExpressMiddleware({
-      router: appRouter,
-      maxBodySize: TRPC_MAX_BODY_BYTES,
-      maxBatchSize: TRPC_MAX_BATCH_SIZE,
-      createContext: ({ res }) =>
-        createInnerContext(
-          {
-            db: deps.db,
-            users,
-            organizations,
-            exposeErrorDetails: deps.exposeErrorDetails,
-            userEvents,
-            logger: deps.logger,
-            operatorUserIds,
-            ops,
-          },
-          authStateOf(res),
-        ),
-      // Every failure inside the server, with its cause. For an unexpected one, this log is the only place
-      // the details go: its caller gets a generic message (trpc.ts).
-      onError: ({ error, path }) => {
-        if (getHTTPStatusCodeFromError(error) >= 500) deps.logger.error({ err: error, path }, "tRPC procedure failed");
-      },
-    }),
   );
 
   app.use("/api", (_req, res) => {
