@@ -22,6 +22,25 @@ export type { ServerEnv };
 const MIN_METRICS_TOKEN_LENGTH = 32;
 
 /**
+ * A comma-separated list checked by `items`, blanks around the commas and empty entries ignored; unset or
+ * empty leaves it undefined.
+ */
+function listSetting<Items extends z.ZodType<unknown, string[]>>(items: Items) {
+  return optionalSetting.pipe(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .pipe(items)
+      .optional(),
+  );
+}
+
+/**
  * Every setting the server reads, validated once at start-up and passed on as values: no SDK (Clerk,
  * Inngest, tRPC) is left to read process.env itself for anything that decides security. Each package
  * owns its settings' schema (@repo/db/env, @repo/inngest/env); the server composes them with its own
@@ -53,31 +72,9 @@ const serverEnvSchema = z.object({
   CLERK_API_URL: clerkApiUrlSetting,
   CLERK_LOCAL_PORT: clerkLocalPortSetting,
   CLERK_LOCAL_DATA_DIR: clerkLocalDataDirSetting,
-  WEB_ORIGIN: optionalSetting.pipe(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(",")
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(originSetting("WEB_ORIGIN")).min(1))
-      .optional(),
-  ),
+  WEB_ORIGIN: listSetting(z.array(originSetting("WEB_ORIGIN")).min(1)),
   WEB_DIST_DIR: optionalSetting,
-  OPERATOR_USER_IDS: optionalSetting.pipe(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(",")
-          .map((id) => id.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(clerkUserId))
-      .optional(),
-  ),
+  OPERATOR_USER_IDS: listSetting(z.array(clerkUserId)),
   METRICS_TOKEN: optionalSetting.pipe(
     z
       .string()

@@ -2,6 +2,7 @@ import { ClerkFailed, ClerkLoading, OrganizationSwitcher, Show, UserButton, useA
 import { lazy, Suspense } from "react";
 import { ClerkUnavailable } from "./ClerkUnavailable.tsx";
 import { Landing } from "./Landing.tsx";
+import { LoadingPage } from "./ui/LoadingPage.tsx";
 
 // The signed-in pages and the API client load only once someone has signed in, so a visitor's first
 // page load fetches just React, Clerk's loader and the landing page. A chunk that cannot be fetched
@@ -41,14 +42,6 @@ export function App() {
         </Suspense>
       </Show>
     </>
-  );
-}
-
-function LoadingPage() {
-  return (
-    <main className="page" aria-busy="true">
-      <p className="muted">Loading…</p>
-    </main>
   );
 }
 

@@ -4,6 +4,7 @@ import { lazy, type MouseEvent, type ReactNode, Suspense, useEffect, useState } 
 import { createTrpcClient, retryWhenUnreachable, trpc } from "./api/trpc.ts";
 import { ActingAsBanner } from "./profile/ActingAsBanner.tsx";
 import { ProfilePage } from "./profile/ProfilePage.tsx";
+import { LoadingPage } from "./ui/LoadingPage.tsx";
 import { NotFoundPage } from "./ui/NotFoundPage.tsx";
 
 // The organization page is a chunk of its own, fetched when someone opens it.
@@ -86,14 +87,6 @@ function OpsRoute() {
 
 function LazyPage({ children }: { children: ReactNode }) {
   return <Suspense fallback={<LoadingPage />}>{children}</Suspense>;
-}
-
-function LoadingPage() {
-  return (
-    <main className="page" aria-busy="true">
-      <p className="muted">Loading…</p>
-    </main>
-  );
 }
 
 /** While someone acts as the user (Clerk's impersonation, as `user.me` reports it), on every page. */

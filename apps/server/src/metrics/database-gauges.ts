@@ -16,29 +16,28 @@ export const DATABASE_METRICS_DEADLINE_MS = 2_000;
  * may be scraped.
  */
 export function registerDatabaseGauges(registry: Registry, db: Db): () => Promise<void> {
-  const rows = new Gauge({
-    name: "app_synced_rows",
-    help: "Rows of each synced table: state=live, or state=tombstone (deleted in Clerk)",
-    labelNames: ["table", "state"] as const,
-    registers: [registry],
-  });
-  const runs = new Gauge({
-    name: "app_reconciliation_runs",
-    help: "Reconciliation runs recorded, by kind (full, incremental) and status (running, succeeded, failed, stopped)",
-    labelNames: ["kind", "status"] as const,
-    registers: [registry],
-  });
-  const lastDuration = new Gauge({
-    name: "app_reconciliation_last_duration_seconds",
-    help: "How long the latest finished reconciliation run of each kind took, labelled with how it ended",
-    labelNames: ["kind", "status"] as const,
-    registers: [registry],
-  });
-  const up = new Gauge({
-    name: "app_database_metrics_up",
-    help: "1 when the database answered this scrape's queries in time, 0 when its gauges are missing",
-    registers: [registry],
-  });
+  // Every gauge here is read from the database on a scrape and answers in this registry.
+  const gauge = <Label extends string = never>(name: string, help: string, labelNames: readonly Label[] = []) =>
+    new Gauge<Label>({ name, help, labelNames, registers: [registry] });
+  const rows = gauge(
+    "app_synced_rows",
+    "Rows of each synced table: state=live, or state=tombstone (deleted in Clerk)",
+    ["table", "state"],
+  );
+  const runs = gauge(
+    "app_reconciliation_runs",
+    "Reconciliation runs recorded, by kind (full, incremental) and status (running, succeeded, failed, stopped)",
+    ["kind", "status"],
+  );
+  const lastDuration = gauge(
+    "app_reconciliation_last_duration_seconds",
+    "How long the latest finished reconciliation run of each kind took, labelled with how it ended",
+    ["kind", "status"],
+  );
+  const up = gauge(
+    "app_database_metrics_up",
+    "1 when the database answered this scrape's queries in time, 0 when its gauges are missing",
+  );
 
   return async function refresh() {
     // Cleared first: a gauge the database did not answer for must be missing, never a stale value.

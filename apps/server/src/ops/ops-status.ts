@@ -7,19 +7,14 @@ import {
   type SkippedObject,
 } from "@repo/db/reconciliation-runs";
 import { findSyncActivityAt, type SyncedTableStats, summariseSyncedTables } from "@repo/db/sync";
+import { headlineOfRun, type RunHeadline } from "../sync/run-headline.ts";
 import type { ClerkUserCount } from "./clerk-user-count.ts";
 
 /** How many runs the console shows: enough to see a pattern (a run stopping every night), few enough to read. */
 export const RECENT_RUNS_SHOWN = 20;
 
 /** A reconciliation run as an operator sees it: everything, the error text and skipped ids included. */
-export type OperatorRunView = {
-  id: number;
-  kind: ReconciliationRun["kind"];
-  status: ReconciliationRun["status"];
-  trigger: string;
-  startedAt: Date;
-  finishedAt: Date | null;
+export type OperatorRunView = RunHeadline & {
   /** From start to finish (null while running). */
   durationMs: number | null;
   counts: { users: ReconciliationCounts; organizations: ReconciliationCounts; memberships: ReconciliationCounts };
@@ -119,12 +114,7 @@ export function judgeHealth(runs: readonly OperatorRunView[], clerkUsers: OpsSta
 
 function viewRun(run: ReconciliationRun): OperatorRunView {
   return {
-    id: run.id,
-    kind: run.kind,
-    status: run.status,
-    trigger: run.trigger,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
+    ...headlineOfRun(run),
     durationMs: run.finished_at ? run.finished_at.getTime() - run.started_at.getTime() : null,
     counts: countsOfRun(run),
     error: run.error,

@@ -5,21 +5,16 @@ import {
   type ReconciliationRun,
 } from "@repo/db/reconciliation-runs";
 import { protectedProcedure, router } from "../trpc/trpc.ts";
+import { headlineOfRun, type RunHeadline } from "./run-headline.ts";
 
 /** What every signed-in user may know about a reconciliation run: users' counts at the top level. */
-export type ReconciliationSummary = ReconciliationCounts & {
-  id: number;
-  /** `incremental`: only the users Clerk changed since the last run, nothing tombstoned (zeros elsewhere). */
-  kind: ReconciliationRun["kind"];
-  status: ReconciliationRun["status"];
-  trigger: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  /** Users, organizations and memberships Clerk returned that could not be stored. */
-  skipped: number;
-  organizations: ReconciliationCounts;
-  memberships: ReconciliationCounts;
-};
+export type ReconciliationSummary = RunHeadline &
+  ReconciliationCounts & {
+    /** Users, organizations and memberships Clerk returned that could not be stored. */
+    skipped: number;
+    organizations: ReconciliationCounts;
+    memberships: ReconciliationCounts;
+  };
 
 export const syncRouter = router({
   /** When the tables were last reconciled with Clerk, and what that changed (null: never). */
@@ -37,12 +32,7 @@ export const syncRouter = router({
 function summariseRun(run: ReconciliationRun): ReconciliationSummary {
   const counts = countsOfRun(run);
   return {
-    id: run.id,
-    kind: run.kind,
-    status: run.status,
-    trigger: run.trigger,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
+    ...headlineOfRun(run),
     ...counts.users,
     skipped: run.skipped,
     organizations: counts.organizations,

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { describeApiProblem } from "../api/trpc.ts";
+import { LoadingPage } from "./LoadingPage.tsx";
 import { ProblemState } from "./ProblemState.tsx";
 
 /** The part of a React Query result a page needs to decide between loading, failed and ready. */
@@ -20,11 +21,7 @@ export function QueryPage<TData>(props: {
 }) {
   const { query } = props;
   if (query.isPending) {
-    return (
-      <main className="page" aria-busy="true">
-        <p className="muted">{props.loadingText}</p>
-      </main>
-    );
+    return <LoadingPage text={props.loadingText} />;
   }
   if (query.isError) {
     return (
