@@ -6,7 +6,7 @@ import { composeFollowUpEmail, composeWelcomeEmail } from "@repo/email/messages"
 import type { Mailer } from "@repo/email/transport";
 import { signEmailLink, UNSUBSCRIBE_LINK_LIFETIME_SECONDS } from "@repo/email/unsubscribe";
 import type { InngestClient } from "../client.ts";
-import { clerkUserCreated, clerkUserDeleted } from "../sync/users/user-events.ts";
+import { clerkUserEvents } from "../sync/users/user-events.ts";
 import { userProfileCompleted } from "./email-events.ts";
 import { type EmailResult, sendEmailOnce } from "./send-email-once.ts";
 
@@ -42,9 +42,9 @@ export function createWelcomeWorkflow(inngest: InngestClient, deps: WelcomeWorkf
     {
       id: "welcome-new-user",
       name: "Welcome a new user, and follow up if their profile stays unfinished",
-      triggers: [clerkUserCreated],
+      triggers: [clerkUserEvents.created],
       idempotency: "event.data.id",
-      cancelOn: [{ event: clerkUserDeleted, if: "async.data.id == event.data.id" }],
+      cancelOn: [{ event: clerkUserEvents.deleted, if: "async.data.id == event.data.id" }],
     },
     async ({ event, step, logger }): Promise<WelcomeWorkflowResult> => {
       const userId = event.data.id;

@@ -151,7 +151,7 @@ export type SyncFunctionDeps = { db: Db; batching?: SyncBatching | undefined };
  * batch against its trigger's schema before the handler runs and fails the whole run for one bad event.
  * Each event is parsed here instead, once, and a bad one is skipped alone.
  */
-export function createBatchedSyncFunction<Item>(
+function createBatchedSyncFunction<Item>(
   inngest: InngestClient,
   options: {
     id: string;
@@ -174,4 +174,35 @@ export function createBatchedSyncFunction<Item>(
       outcomes: await syncBatch(options.kind, { db: deps.db, logger, metricKind: options.metricKind }, events),
     }),
   );
+}
+
+/**
+ * One of a Clerk object's two sync functions: its Inngest id and name, persisted (Inngest keys runs and
+ * history on them, so never renamed), and how it writes its events.
+ */
+type SyncFunctionSpec<Item> = { id: string; name: string; kind: SyncEventKind<Item> };
+
+/** A Clerk object's three events, by their Inngest names. */
+type ClerkObjectEventNames = Record<"created" | "updated" | "deleted", { name: string }>;
+
+/**
+ * The two sync functions of one Clerk object, each built from the client and its deps: `upsert` on the
+ * object's created and updated events, `tombstone` on its deleted ones; both count under `metricKind`.
+ */
+export function clerkObjectSyncFunctions<Upserted, Deleted>(
+  metricKind: SyncKind,
+  events: ClerkObjectEventNames,
+  functions: { upsert: SyncFunctionSpec<Upserted>; tombstone: SyncFunctionSpec<Deleted> },
+) {
+  const { upsert, tombstone } = functions;
+  return {
+    upsert: (inngest: InngestClient, deps: SyncFunctionDeps) =>
+      createBatchedSyncFunction(
+        inngest,
+        { ...upsert, events: [events.created.name, events.updated.name], metricKind },
+        deps,
+      ),
+    tombstone: (inngest: InngestClient, deps: SyncFunctionDeps) =>
+      createBatchedSyncFunction(inngest, { ...tombstone, events: [events.deleted.name], metricKind }, deps),
+  };
 }

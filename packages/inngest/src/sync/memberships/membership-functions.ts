@@ -8,9 +8,9 @@ import { organizationSyncRowFromClerk } from "@repo/clerk/organizations";
 import type { Db } from "@repo/db/client";
 import { markMembershipsDeleted, upsertMembershipsFromClerk } from "@repo/db/memberships";
 import { upsertOrganizationsFromClerk } from "@repo/db/organizations";
-import type { InngestClient } from "../../client.ts";
-import { createBatchedSyncFunction, type SyncEventKind, type SyncFunctionDeps } from "../batched-sync.ts";
-import { clerkMembershipCreated, clerkMembershipDeleted, clerkMembershipUpdated } from "./membership-events.ts";
+import { clerkObjectSyncFunctions, type SyncEventKind } from "../batched-sync.ts";
+import { tombstonedOutcomes } from "../sync-event-kinds.ts";
+import { clerkMembershipEvents } from "./membership-events.ts";
 
 /**
  * Every membership event embeds its organization, which may be newer than any organization event we
@@ -50,37 +50,17 @@ const deletedMemberships: SyncEventKind<ClerkMembershipJson> = {
   ...memberships,
   write: async (db, batch) => {
     await upsertEmbeddedOrganizations(db, batch);
-    const tombstoned = await markMembershipsDeleted(db, batch.map(membershipRefFromClerk));
-    return new Map(tombstoned.map((id) => [id, "tombstoned"]));
+    return tombstonedOutcomes(await markMembershipsDeleted(db, batch.map(membershipRefFromClerk)));
   },
 };
 
-/** `clerk/organizationMembership.created` and `.updated`, in batches. */
-export function createUpsertClerkMembershipFunction(inngest: InngestClient, deps: SyncFunctionDeps) {
-  return createBatchedSyncFunction(
-    inngest,
-    {
-      id: "upsert-clerk-membership",
-      name: "Upsert Clerk organization memberships",
-      events: [clerkMembershipCreated.name, clerkMembershipUpdated.name],
-      kind: upsertedMemberships,
-      metricKind: "membership",
-    },
-    deps,
-  );
-}
-
-/** `clerk/organizationMembership.deleted`, in batches. */
-export function createTombstoneClerkMembershipFunction(inngest: InngestClient, deps: SyncFunctionDeps) {
-  return createBatchedSyncFunction(
-    inngest,
-    {
+/** `clerk/organizationMembership.created` and `.updated` upsert, `.deleted` tombstones, in batches. */
+export const { upsert: createUpsertClerkMembershipFunction, tombstone: createTombstoneClerkMembershipFunction } =
+  clerkObjectSyncFunctions("membership", clerkMembershipEvents, {
+    upsert: { id: "upsert-clerk-membership", name: "Upsert Clerk organization memberships", kind: upsertedMemberships },
+    tombstone: {
       id: "tombstone-clerk-membership",
       name: "Tombstone organization memberships deleted in Clerk",
-      events: [clerkMembershipDeleted.name],
       kind: deletedMemberships,
-      metricKind: "membership",
     },
-    deps,
-  );
-}
+  });

@@ -1,19 +1,8 @@
 import { clerkDeletedOrganizationSchema, clerkOrganizationJsonSchema } from "@repo/clerk/organizations";
-import { forwardedEventName } from "@repo/clerk/webhooks";
-import { eventType } from "inngest";
+import { clerkObjectEvents } from "../clerk-object-events.ts";
 
-/**
- * Clerk's organization webhooks as Inngest events `clerk/<type>`. They carry either the webhook's
- * reduced organization or Clerk's whole one (Inngest's own Clerk integration). A function triggered by
- * these types has Inngest validate each event against the schema first; the batched sync functions
- * trigger on the names alone and parse each event themselves, so one bad event never fails its batch.
- */
-export const clerkOrganizationCreated = eventType(forwardedEventName("organization.created"), {
-  schema: clerkOrganizationJsonSchema,
-});
-export const clerkOrganizationUpdated = eventType(forwardedEventName("organization.updated"), {
-  schema: clerkOrganizationJsonSchema,
-});
-export const clerkOrganizationDeleted = eventType(forwardedEventName("organization.deleted"), {
-  schema: clerkDeletedOrganizationSchema,
+/** Clerk's organization webhooks as Inngest events. */
+export const clerkOrganizationEvents = clerkObjectEvents("organization", {
+  live: clerkOrganizationJsonSchema,
+  deleted: clerkDeletedOrganizationSchema,
 });

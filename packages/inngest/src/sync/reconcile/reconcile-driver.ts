@@ -11,7 +11,7 @@ import {
   isOrganizationsOff,
   type MembershipCandidateCursor,
   type MembershipCursor,
-  type OrganizationsOff,
+  type MembershipTombstoneBatch,
   reconcileMembershipPages,
   tombstoneUnlistedMembershipsBatch,
   unlessOrganizationsOff,
@@ -65,6 +65,9 @@ export type ReconciliationTotals = Pick<
   "counts" | "organizationCounts" | "membershipCounts" | "skipped" | "organizationsEnabled"
 >;
 
+/** Where the totals keep each kind's counts. */
+type CountsOf = "counts" | "organizationCounts" | "membershipCounts";
+
 /**
  * The one reconciliation, shared by the Inngest function and `pnpm clerk:backfill`: list users, then
  * organizations, then each listed organization's memberships, a page (or a bounded run of small pages)
@@ -83,77 +86,69 @@ export async function driveReconciliation(
   step: RunStep,
   options: DriveOptions,
 ): Promise<ReconciliationOutcome> {
-  let counts = emptyCounts();
-  let organizationCounts = emptyCounts();
-  let membershipCounts = emptyCounts();
-  let skipped: SkippedObject[] = [];
+  const totals: ReconciliationTotals = {
+    counts: emptyCounts(),
+    organizationCounts: emptyCounts(),
+    membershipCounts: emptyCounts(),
+    skipped: [],
+    organizationsEnabled: true,
+  };
   let totalInClerk = 0;
-  let organizationsEnabled = true;
-  const reportTotals = () =>
-    options.onTotals?.({ counts, organizationCounts, membershipCounts, skipped, organizationsEnabled });
+  const reportTotals = () => options.onTotals?.({ ...totals });
+  /** Adds what one unit did to its kind's counts (`users` are `counts`) and the run's skipped objects. */
+  const addUnit = (of: CountsOf, counts: Partial<ReconciliationCounts>, skipped: readonly SkippedObject[]) => {
+    totals[of] = addCounts(totals[of], counts);
+    totals.skipped = [...totals.skipped, ...skipped];
+    reportTotals();
+  };
+  /**
+   * A unit of the organizations' or memberships' work: undefined when Clerk answered that organizations
+   * are off, which ends that work for the rest of the run (see above).
+   */
+  const organizationUnit = async <T extends object>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    const result = await step(name, () => unlessOrganizationsOff(work));
+    if (!isOrganizationsOff(result)) return result;
+    totals.organizationsEnabled = false;
+    reportTotals();
+    return undefined;
+  };
 
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
     const page = await step(`${USERS.steps.listPage}-${offset}`, () =>
       reconcileListPage(deps, USERS, offset, run.startedAt),
     );
-    counts = addCounts(counts, page);
-    skipped = [...skipped, ...page.skipped];
     totalInClerk = page.totalInClerk;
-    reportTotals();
-    options.onProgress?.(counts, totalInClerk);
+    addUnit("counts", page, page.skipped);
+    options.onProgress?.(totals.counts, totalInClerk);
     if (page.isLastPage) break;
   }
   for (let offset = 0; ; offset += CLERK_PAGE_SIZE) {
-    const page = await step(`${ORGANIZATIONS.steps.listPage}-${offset}`, () =>
-      unlessOrganizationsOff(() => reconcileListPage(deps, ORGANIZATIONS, offset, run.startedAt)),
+    const page = await organizationUnit(`${ORGANIZATIONS.steps.listPage}-${offset}`, () =>
+      reconcileListPage(deps, ORGANIZATIONS, offset, run.startedAt),
     );
-    if (isOrganizationsOff(page)) {
-      organizationsEnabled = false;
-      reportTotals();
-      break;
-    }
-    organizationCounts = addCounts(organizationCounts, page);
-    skipped = [...skipped, ...page.skipped];
-    reportTotals();
+    if (page === undefined) break;
+    addUnit("organizationCounts", page, page.skipped);
     if (page.isLastPage) break;
   }
-  for (
-    let unit = 0, cursor: MembershipCursor | null = organizationsEnabled ? FIRST_MEMBERSHIP_CURSOR : null;
-    cursor !== null;
-    unit++
-  ) {
+  for (let unit = 0, cursor = totals.organizationsEnabled ? FIRST_MEMBERSHIP_CURSOR : null; cursor !== null; unit++) {
     const from: MembershipCursor = cursor;
-    const pages = await step(`reconcile-memberships-${unit}`, () =>
-      unlessOrganizationsOff(() => reconcileMembershipPages(deps, from, run.startedAt)),
+    const pages = await organizationUnit(`reconcile-memberships-${unit}`, () =>
+      reconcileMembershipPages(deps, from, run.startedAt),
     );
-    if (isOrganizationsOff(pages)) {
-      organizationsEnabled = false;
-      reportTotals();
-      break;
-    }
-    membershipCounts = addCounts(membershipCounts, pages);
-    skipped = [...skipped, ...pages.skipped];
-    reportTotals();
+    if (pages === undefined) break;
+    addUnit("membershipCounts", pages, pages.skipped);
     cursor = pages.next;
   }
 
   const tombstoneCheck = await step("check-tombstone-limit", () =>
-    checkTombstoneLimit(deps.db, run, { ...options, organizationsEnabled }),
+    checkTombstoneLimit(deps.db, run, { ...options, organizationsEnabled: totals.organizationsEnabled }),
   );
   const finish = async (status: ReconciliationOutcome["status"]): Promise<ReconciliationOutcome> => {
     const error = tombstoneCheck.stopReason;
     await step("finish-run", () =>
-      finishReconciliationRun(deps.db, run.id, {
-        status,
-        counts,
-        organizationCounts,
-        membershipCounts,
-        skipped,
-        organizationsEnabled,
-        ...(error === undefined ? {} : { error }),
-      }),
+      finishReconciliationRun(deps.db, run.id, { status, ...totals, ...(error === undefined ? {} : { error }) }),
     );
-    return { status, counts, organizationCounts, membershipCounts, skipped, tombstoneCheck, organizationsEnabled };
+    return { status, ...totals, tombstoneCheck };
   };
   if (tombstoneCheck.stopReason !== undefined) return finish("stopped");
 
@@ -161,40 +156,28 @@ export async function driveReconciliation(
     const result = await step(`${USERS.steps.tombstoneBatch}-${batch}`, () =>
       tombstoneUnlistedBatch(deps, USERS, run.startedAt),
     );
-    counts = addCounts(counts, result.counts);
-    skipped = [...skipped, ...result.skipped];
-    reportTotals();
-    options.onProgress?.(counts, totalInClerk);
+    addUnit("counts", result.counts, result.skipped);
+    options.onProgress?.(totals.counts, totalInClerk);
     more = result.hasMore;
   }
-  for (let batch = 0, more = organizationsEnabled; more; batch++) {
-    const result = await step(`${ORGANIZATIONS.steps.tombstoneBatch}-${batch}`, () =>
-      unlessOrganizationsOff(() => tombstoneUnlistedBatch(deps, ORGANIZATIONS, run.startedAt)),
+  for (let batch = 0, more = totals.organizationsEnabled; more; batch++) {
+    const result = await organizationUnit(`${ORGANIZATIONS.steps.tombstoneBatch}-${batch}`, () =>
+      tombstoneUnlistedBatch(deps, ORGANIZATIONS, run.startedAt),
     );
-    if (isOrganizationsOff(result)) {
-      organizationsEnabled = false;
-      break;
-    }
-    organizationCounts = addCounts(organizationCounts, result.counts);
-    skipped = [...skipped, ...result.skipped];
-    reportTotals();
+    if (result === undefined) break;
+    addUnit("organizationCounts", result.counts, result.skipped);
     more = result.hasMore;
   }
-  for (let batch = 0, after: MembershipCandidateCursor | null = null; organizationsEnabled; batch++) {
+  for (let batch = 0, after: MembershipCandidateCursor | null = null; totals.organizationsEnabled; batch++) {
     const from: MembershipCandidateCursor | null = after;
-    const result: Awaited<ReturnType<typeof tombstoneUnlistedMembershipsBatch>> | OrganizationsOff = await step(
+    const result: MembershipTombstoneBatch | undefined = await organizationUnit(
       `tombstone-unlisted-memberships-${batch}`,
-      () => unlessOrganizationsOff(() => tombstoneUnlistedMembershipsBatch(deps, run.startedAt, from)),
+      () => tombstoneUnlistedMembershipsBatch(deps, run.startedAt, from),
     );
-    if (isOrganizationsOff(result)) {
-      organizationsEnabled = false;
-      break;
-    }
-    membershipCounts = addCounts(membershipCounts, result.counts);
-    skipped = [...skipped, ...result.skipped];
+    if (result === undefined) break;
+    addUnit("membershipCounts", result.counts, result.skipped);
     after = result.next;
     if (after === null) break;
   }
-  reportTotals();
   return finish("succeeded");
 }

@@ -1,5 +1,6 @@
+import type { Db } from "@repo/db/client";
 import { failInngestReconciliationRun, startReconciliationRun } from "@repo/db/reconciliation-runs";
-import { cron, RetryAfterError } from "inngest";
+import { cron, type FailureEventArgs, type Logger, RetryAfterError } from "inngest";
 import type { InngestClient } from "../../client.ts";
 import { ClerkRateLimitedError } from "./clerk-requests.ts";
 import { reconcileRequested } from "./events.ts";
@@ -28,22 +29,16 @@ export function createReconcileFunction(
   schedule = DEFAULT_RECONCILE_CRON,
 ) {
   const limit = parseTombstoneLimit(deps.tombstoneLimit ?? DEFAULT_TOMBSTONE_LIMIT);
+  // The id (and the event's name) date from when only users were reconciled. Inngest keys runs, history
+  // and the singleton on them, so they stay.
+  const id = "reconcile-users";
   return inngest.createFunction(
     {
-      // The id (and the event's name) date from when only users were reconciled. Inngest keys runs,
-      // history and the singleton on them, so they stay.
-      id: "reconcile-users",
+      id,
       name: "Reconcile users, organizations and memberships with Clerk",
       triggers: [cron(schedule), reconcileRequested],
-      singleton: { mode: "skip" },
       retries: 10,
-      // Runs once the retries are spent, and ends this run's row only: `event.data.run_id` is the failed
-      // run, whose id start-run recorded. The error text is for operators: the log here and the run's
-      // row, never the users (sync.lastReconciliation shows them the status alone).
-      onFailure: async ({ event, error, logger }) => {
-        logger.error({ err: error }, "reconcile-users failed after its retries");
-        await failInngestReconciliationRun(deps.db, event.data.run_id, error.message);
-      },
+      ...reconciliationRunHandling(deps.db, id),
     },
     async ({ event, step, runId, logger }) => {
       const isRequested = event.name === reconcileRequested.name;
@@ -74,6 +69,22 @@ export function createReconcileFunction(
       return { ...summary, stopReason };
     },
   );
+}
+
+/**
+ * What both reconciliation functions do about their runs: a new run is skipped while one is going
+ * (`singleton`), and once a run's retries are spent, `onFailure` ends that run's row only:
+ * `event.data.run_id` is the failed run, whose id start-run recorded. The error text is for operators:
+ * the log here and the run's row, never the users (sync.lastReconciliation shows them the status alone).
+ */
+export function reconciliationRunHandling(db: Db, functionId: string) {
+  return {
+    singleton: { mode: "skip" },
+    onFailure: async ({ event, error, logger }: FailureEventArgs & { logger: Logger }) => {
+      logger.error({ err: error }, `${functionId} failed after its retries`);
+      await failInngestReconciliationRun(db, event.data.run_id, error.message);
+    },
+  } as const;
 }
 
 /**

@@ -1,8 +1,7 @@
-import { failInngestReconciliationRun } from "@repo/db/reconciliation-runs";
 import { cron } from "inngest";
 import type { InngestClient } from "../../client.ts";
 import { reconcileRequested } from "./events.ts";
-import { inngestUnits } from "./reconcile-function.ts";
+import { inngestUnits, reconciliationRunHandling } from "./reconcile-function.ts";
 import { driveIncrementalReconciliation, startIncrementalRun } from "./reconcile-incremental.ts";
 import type { ReconcileDeps } from "./reconcile-steps.ts";
 
@@ -21,17 +20,14 @@ export function createIncrementalReconcileFunction(
 ) {
   // A positive match: an event without `mode` is the full run's (reconcile-function.ts).
   const onDemand = { event: reconcileRequested, if: "event.data.mode == 'incremental'" };
+  const id = "reconcile-users-incremental";
   return inngest.createFunction(
     {
-      id: "reconcile-users-incremental",
+      id,
       name: "Reconcile the users Clerk changed since the last run",
       triggers: schedule === null ? [onDemand] : [cron(schedule), onDemand],
-      singleton: { mode: "skip" },
       retries: 5,
-      onFailure: async ({ event, error, logger }) => {
-        logger.error({ err: error }, "reconcile-users-incremental failed after its retries");
-        await failInngestReconciliationRun(deps.db, event.data.run_id, error.message);
-      },
+      ...reconciliationRunHandling(deps.db, id),
     },
     async ({ event, step, runId, logger }) => {
       const isRequested = event.name === reconcileRequested.name;

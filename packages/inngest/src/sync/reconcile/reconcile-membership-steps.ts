@@ -2,13 +2,14 @@ import { isClerkNotFound, isClerkOrganizationsNotEnabled } from "@repo/clerk/api
 import type { ClerkMembershipJson } from "@repo/clerk/memberships";
 import { findMembershipsNotListedSince, type MembershipRef, markMembershipsDeleted } from "@repo/db/memberships";
 import { findOrganizationsListedSince } from "@repo/db/organizations";
-import type { ReconciliationCounts, SkippedObject } from "@repo/db/reconciliation-runs";
+import type { SkippedObject } from "@repo/db/reconciliation-runs";
 import { type ClerkListing, parseListing } from "./clerk-listing.ts";
 import { CLERK_ID_FILTER_LIMIT, CLERK_PAGE_SIZE } from "./clerk-requests.ts";
 import {
   addWriteCounts,
   type PageResult,
   type ReconcileDeps,
+  type TombstoneBatch,
   type WriteCounts,
   writeListed,
 } from "./reconcile-steps.ts";
@@ -99,6 +100,9 @@ export async function reconcileMembershipPages(
 /** The last membership a tombstone batch looked at, so the next batch starts after it. */
 export type MembershipCandidateCursor = Pick<MembershipRef, "organization_id" | "id">;
 
+/** What a membership tombstone batch did, and where the next starts (null: there is none). */
+export type MembershipTombstoneBatch = Omit<TombstoneBatch, "hasMore"> & { next: MembershipCandidateCursor | null };
+
 /**
  * After a listing that completed, tombstones live memberships Clerk no longer has. Each candidate is
  * confirmed first: its organization's memberships of the candidates' users are listed again, and only
@@ -110,11 +114,7 @@ export async function tombstoneUnlistedMembershipsBatch(
   deps: ReconcileDeps,
   runStartedAt: Date,
   after: MembershipCandidateCursor | null,
-): Promise<{
-  counts: Omit<ReconciliationCounts, "listed">;
-  skipped: SkippedObject[];
-  next: MembershipCandidateCursor | null;
-}> {
+): Promise<MembershipTombstoneBatch> {
   const candidates = await findMembershipsNotListedSince(deps.db, runStartedAt, CLERK_ID_FILTER_LIMIT, after);
   let counts = { created: 0, updated: 0, unchanged: 0, tombstoned: 0 };
   let skipped: SkippedObject[] = [];

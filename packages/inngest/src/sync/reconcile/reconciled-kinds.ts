@@ -48,8 +48,13 @@ export type TopLevelKind<T extends { id: string }> = ReconciledKind<T> & {
   steps: { listPage: string; tombstoneBatch: string };
 };
 
-// Lists are read by ascending creation time: that keeps the order stable while a listing runs, as
-// objects created meanwhile join at the end instead of shifting every later page.
+/**
+ * One page of a Clerk list. Lists are read by ascending creation time: that keeps the order stable while
+ * a listing runs, as objects created meanwhile join at the end instead of shifting every later page.
+ */
+function oldestFirst(offset: number) {
+  return { limit: CLERK_PAGE_SIZE, offset, orderBy: "+created_at" } as const;
+}
 
 export const USERS: TopLevelKind<ClerkUserJson> = {
   noun: "user",
@@ -57,12 +62,7 @@ export const USERS: TopLevelKind<ClerkUserJson> = {
   parse: parseClerkUser,
   idShape: clerkUserId,
   upsert: (db, users) => upsertUsersFromClerk(db, users.map(userSyncRowFromClerk)),
-  listPage: (api, offset) =>
-    requestClerk(
-      api,
-      (clerk) => clerk.users.getUserList({ limit: CLERK_PAGE_SIZE, offset, orderBy: "+created_at" }),
-      USER_LIST_COST,
-    ),
+  listPage: (api, offset) => requestClerk(api, (clerk) => clerk.users.getUserList(oldestFirst(offset)), USER_LIST_COST),
   findById: (api, ids) =>
     requestClerk(
       api,
@@ -79,10 +79,7 @@ export const ORGANIZATIONS: TopLevelKind<ClerkOrganizationJson> = {
   parse: parseClerkOrganization,
   idShape: clerkOrganizationId,
   upsert: (db, organizations) => upsertOrganizationsFromClerk(db, organizations.map(organizationSyncRowFromClerk)),
-  listPage: (api, offset) =>
-    requestClerk(api, (clerk) =>
-      clerk.organizations.getOrganizationList({ limit: CLERK_PAGE_SIZE, offset, orderBy: "+created_at" }),
-    ),
+  listPage: (api, offset) => requestClerk(api, (clerk) => clerk.organizations.getOrganizationList(oldestFirst(offset))),
   findById: (api, ids) =>
     requestClerk(api, (clerk) =>
       clerk.organizations.getOrganizationList({ organizationId: [...ids], limit: CLERK_ID_FILTER_LIMIT }),
@@ -106,12 +103,7 @@ export const MEMBERSHIPS: ReconciledKind<ClerkMembershipJson> = {
 /** One page of an organization's memberships, oldest first (a 404 means the organization is gone). */
 export function listClerkMemberships(api: ClerkApi, organizationId: string, offset: number) {
   return requestClerk(api, (clerk) =>
-    clerk.organizations.getOrganizationMembershipList({
-      organizationId,
-      limit: CLERK_PAGE_SIZE,
-      offset,
-      orderBy: "+created_at",
-    }),
+    clerk.organizations.getOrganizationMembershipList({ organizationId, ...oldestFirst(offset) }),
   );
 }
 
