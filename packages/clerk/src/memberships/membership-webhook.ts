@@ -1,26 +1,5 @@
 import { reduceClerkOrganization } from "../organizations/organization-webhook.ts";
-import { mapParsed, type ParseResult } from "../parse-result.ts";
-import { type ClerkMembershipJson, parseClerkMembership } from "./clerk-membership.ts";
-
-/**
- * Clerk's membership webhooks this app forwards, by Clerk's name. Each carries the whole membership, the
- * delete too.
- */
-export const clerkMembershipWebhookTypes = [
-  "organizationMembership.created",
-  "organizationMembership.updated",
-  "organizationMembership.deleted",
-] as const;
-
-export type ClerkMembershipWebhookType = (typeof clerkMembershipWebhookTypes)[number];
-
-/** Validates the `data` of a membership webhook we forward, and reduces it to what the functions read. */
-export function parseClerkMembershipEventData(
-  _type: ClerkMembershipWebhookType,
-  data: unknown,
-): ParseResult<ClerkMembershipJson> {
-  return mapParsed(parseClerkMembership(data), reduceClerkMembership);
-}
+import type { ClerkMembershipJson } from "./clerk-membership.ts";
 
 /**
  * The part of a Clerk membership that is forwarded to Inngest: exactly what membershipSyncRowFromClerk
@@ -29,7 +8,7 @@ export function parseClerkMembershipEventData(
  * and image_url). The membership's metadata, its permissions and whatever Clerk adds next stay out of
  * Inngest's event store. A field the sync starts reading must be added here.
  */
-function reduceClerkMembership(membership: ClerkMembershipJson): ClerkMembershipJson {
+export function reduceClerkMembership(membership: ClerkMembershipJson): ClerkMembershipJson {
   const user = membership.public_user_data;
   return {
     id: membership.id,

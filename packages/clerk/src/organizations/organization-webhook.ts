@@ -1,31 +1,4 @@
-import { mapParsed, type ParseResult } from "../parse-result.ts";
-import {
-  type ClerkDeletedOrganization,
-  type ClerkOrganizationJson,
-  parseClerkOrganization,
-  parseDeletedClerkOrganization,
-} from "./clerk-organization.ts";
-
-/** Clerk's organization webhooks this app forwards, by Clerk's name. */
-export const clerkOrganizationWebhookTypes = [
-  "organization.created",
-  "organization.updated",
-  "organization.deleted",
-] as const;
-
-export type ClerkOrganizationWebhookType = (typeof clerkOrganizationWebhookTypes)[number];
-
-/** Validates the `data` of an organization webhook we forward, and reduces it to what the functions read. */
-export function parseClerkOrganizationEventData(
-  type: ClerkOrganizationWebhookType,
-  data: unknown,
-): ParseResult<ClerkOrganizationJson | ClerkDeletedOrganization> {
-  if (type === "organization.deleted") {
-    const deleted = parseDeletedClerkOrganization(data);
-    return mapParsed(deleted, (organization) => ({ id: organization.id, deleted: true }));
-  }
-  return mapParsed(parseClerkOrganization(data), reduceClerkOrganization);
-}
+import type { ClerkOrganizationJson } from "./clerk-organization.ts";
 
 /**
  * The part of a Clerk organization that is forwarded to Inngest: exactly what

@@ -1,24 +1,4 @@
-import { mapParsed, type ParseResult } from "../parse-result.ts";
-import { type ClerkDeletedUser, type ClerkUserJson, parseClerkUser, parseDeletedClerkUser } from "./clerk-user.ts";
-
-/** Clerk's user webhooks this app forwards, by Clerk's name. */
-export const clerkUserWebhookTypes = ["user.created", "user.updated", "user.deleted"] as const;
-
-export type ClerkUserWebhookType = (typeof clerkUserWebhookTypes)[number];
-
-/**
- * Validates the `data` of a user webhook we forward, and reduces it to what the functions read: the
- * one place the webhook decides what of a user reaches Inngest.
- */
-export function parseClerkUserEventData(
-  type: ClerkUserWebhookType,
-  data: unknown,
-): ParseResult<ClerkUserJson | ClerkDeletedUser> {
-  if (type === "user.deleted") {
-    return mapParsed(parseDeletedClerkUser(data), (deleted) => ({ id: deleted.id, deleted: true }));
-  }
-  return mapParsed(parseClerkUser(data), reduceClerkUser);
-}
+import type { ClerkUserJson } from "./clerk-user.ts";
 
 /**
  * The part of a Clerk user that is forwarded to Inngest: exactly what userSyncRowFromClerk reads (id,
@@ -29,7 +9,7 @@ export function parseClerkUserEventData(
  * wallets, passkeys, and whatever Clerk adds next. A field the sync starts reading must be added here.
  * The result is still a valid Clerk user, so the same functions handle it and Clerk's whole object.
  */
-function reduceClerkUser(user: ClerkUserJson): ClerkUserJson {
+export function reduceClerkUser(user: ClerkUserJson): ClerkUserJson {
   const primary = user.email_addresses.find((address) => address.id === user.primary_email_address_id);
   return {
     id: user.id,

@@ -1,30 +1,42 @@
 import { sql } from "kysely";
 import type { OrganizationMembership } from "../schema.ts";
 import { withSyncLocks } from "../sync/locks.ts";
-import { type Executor, inIdOrder, newestPerId, type UpsertOutcome } from "../sync/types.ts";
+import { type Erased, tombstoneSetList, writeTombstones } from "../sync/tombstones.ts";
+import { type ClerkTimestamps, type Executor, newestPerId, type UpsertOutcome } from "../sync/types.ts";
 
 /**
  * The columns a Clerk sync owns, as the sync maps them from Clerk's membership (see
- * @repo/clerk/memberships). `user_*` are Clerk's `public_user_data`.
+ * @repo/clerk/memberships): most as the table types them, the rest narrower. `user_*` are Clerk's
+ * `public_user_data`.
  */
-export type MembershipSyncRow = {
-  id: string;
-  organization_id: string;
-  user_id: string;
-  role: string;
-  user_identifier: string | null;
-  user_first_name: string | null;
-  user_last_name: string | null;
-  user_image_url: string | null;
-  clerk_created_at: Date;
-  clerk_updated_at: Date;
-};
+export type MembershipSyncRow = ClerkTimestamps &
+  Pick<
+    OrganizationMembership,
+    "id" | "organization_id" | "user_id" | "user_identifier" | "user_first_name" | "user_last_name" | "user_image_url"
+  > & {
+    /** Clerk always sends it: null in the table only on a tombstone. */
+    role: string;
+  };
 
 /** Which membership, of which organization and user: what a tombstone needs. */
 export type MembershipRef = Pick<MembershipSyncRow, "id" | "organization_id" | "user_id">;
 
 /** A row this upsert created or changed, and whether it is live now (see upsertMembershipsFromClerk). */
 export type MembershipUpsertOutcome = UpsertOutcome & { live: boolean };
+
+/**
+ * A membership's tombstone: everything but the id, its organization and user cleared (see Erased). It
+ * erases nothing it does not own: the organization and the user rows stay as they are.
+ */
+const ERASED_MEMBERSHIP: Erased<"organization_memberships"> = {
+  role: null,
+  user_identifier: null,
+  user_first_name: null,
+  user_last_name: null,
+  user_image_url: null,
+  clerk_created_at: null,
+  clerk_updated_at: null,
+};
 
 export async function findMembershipById(db: Executor, id: string): Promise<OrganizationMembership | undefined> {
   return db.selectFrom("organization_memberships").selectAll().where("id", "=", id).executeTakeFirst();
@@ -72,7 +84,7 @@ export async function upsertMembershipsFromClerk(
     await sql`
       with incoming as (${incoming})
       update organization_memberships as m
-      set ${erasedMembershipColumns(now)}
+      set ${tombstoneSetList(ERASED_MEMBERSHIP, now)}
       from incoming
       where m.deleted_at is null
         and m.organization_id = incoming.organization_id
@@ -146,58 +158,13 @@ export async function upsertMembershipsFromClerk(
 }
 
 /**
- * The SET list that turns a membership into a tombstone: everything but the id, its organization and
- * user is cleared, Clerk's timestamps included, so a tombstone is the same whatever order the events
- * came in. It erases nothing it does not own: the organization and the user rows stay as they are.
- */
-function erasedMembershipColumns(now: Date) {
-  return sql`
-    role = null, user_identifier = null, user_first_name = null, user_last_name = null, user_image_url = null,
-    clerk_created_at = null, clerk_updated_at = null,
-    deleted_at = ${now}::timestamptz, synced_at = ${now}::timestamptz, updated_at = now()`;
-}
-
-/**
  * Tombstones memberships Clerk deleted, whatever their `updated_at` (Clerk's delete may carry the same
  * one as the last update). A membership never seen still leaves a tombstone, so its late `created`
  * cannot bring it back. Returns the ids that were not already tombstoned.
  */
 export async function markMembershipsDeleted(db: Executor, memberships: readonly MembershipRef[]): Promise<string[]> {
-  if (memberships.length === 0) return [];
-  const deletedAt = new Date();
-  const unique = inIdOrder([...new Map(memberships.map((m) => [m.id, m])).values()]);
-  const rows = await db
-    .insertInto("organization_memberships")
-    .values(
-      unique.map(({ id, organization_id, user_id }) => ({
-        id,
-        organization_id,
-        user_id,
-        deleted_at: deletedAt,
-        synced_at: deletedAt,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .column("id")
-        .doUpdateSet({
-          role: null,
-          user_identifier: null,
-          user_first_name: null,
-          user_last_name: null,
-          user_image_url: null,
-          clerk_created_at: null,
-          clerk_updated_at: null,
-          deleted_at: (eb) => eb.ref("excluded.deleted_at"),
-          synced_at: (eb) => eb.ref("excluded.synced_at"),
-          updated_at: sql`now()`,
-        })
-        // A second delete changes nothing: the first deletion time is the true one.
-        .where("organization_memberships.deleted_at", "is", null),
-    )
-    .returning("id")
-    .execute();
-  return rows.map((row) => row.id);
+  const identities = memberships.map(({ id, organization_id, user_id }) => ({ id, organization_id, user_id }));
+  return writeTombstones(db, "organization_memberships", identities, ERASED_MEMBERSHIP);
 }
 
 /** markMembershipsDeleted for one membership; returns whether this call tombstoned it. */
@@ -227,7 +194,7 @@ export async function tombstoneMembershipsOf(
     .execute();
   if (locked.length === 0) return;
   await sql`
-    update organization_memberships set ${erasedMembershipColumns(new Date())}
+    update organization_memberships set ${tombstoneSetList(ERASED_MEMBERSHIP, new Date())}
     where id in (${sql.join(locked.map((row) => row.id))})`.execute(trx);
 }
 

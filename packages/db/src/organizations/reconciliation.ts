@@ -1,3 +1,4 @@
+import { findLiveIds } from "../sync/listing.ts";
 import type { Executor } from "../sync/types.ts";
 
 /**
@@ -10,14 +11,10 @@ export async function findOrganizationsListedSince(
   afterId: string,
   limit: number,
 ): Promise<string[]> {
-  const rows = await db
-    .selectFrom("organizations")
-    .select("id")
-    .where("deleted_at", "is", null)
-    .where("last_listed_at", ">=", runStartedAt)
-    .where("id", ">", afterId)
-    .orderBy("id")
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.id);
+  return findLiveIds(
+    db,
+    "organizations",
+    (eb) => eb.and([eb("last_listed_at", ">=", runStartedAt), eb("id", ">", afterId)]),
+    limit,
+  );
 }

@@ -93,17 +93,17 @@ export async function startReconciliationRun(
   }
 }
 
+/** The runs that have started and not finished yet. */
+function selectRunningRuns(db: Executor) {
+  return db.selectFrom("reconciliation_runs").selectAll().where("status", "=", "running");
+}
+
 /** The run of this kind that is going now, if any. */
 export async function findRunningReconciliation(
   db: Executor,
   kind: ReconciliationKind,
 ): Promise<ReconciliationRun | undefined> {
-  return db
-    .selectFrom("reconciliation_runs")
-    .selectAll()
-    .where("status", "=", "running")
-    .where("kind", "=", kind)
-    .executeTakeFirst();
+  return selectRunningRuns(db).where("kind", "=", kind).executeTakeFirst();
 }
 
 /** The row this Inngest run started and has not finished, if any (its step may be running again). */
@@ -111,12 +111,7 @@ export async function findRunningReconciliationOfInngestRun(
   db: Executor,
   inngestRunId: string,
 ): Promise<ReconciliationRun | undefined> {
-  return db
-    .selectFrom("reconciliation_runs")
-    .selectAll()
-    .where("inngest_run_id", "=", inngestRunId)
-    .where("status", "=", "running")
-    .executeTakeFirst();
+  return selectRunningRuns(db).where("inngest_run_id", "=", inngestRunId).executeTakeFirst();
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from "kysely";
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { Database } from "../schema.ts";
 import type { Executor } from "./types.ts";
 
@@ -39,11 +39,21 @@ export async function findNotListedSince(
   runStartedAt: Date,
   limit: number,
 ): Promise<string[]> {
+  return findLiveIds(db, table, (eb) => wasNotListedSince(eb, runStartedAt), limit);
+}
+
+/** The ids of the live rows of `table` that `filter` keeps, in id order: at most `limit` of them. */
+export async function findLiveIds(
+  db: Executor,
+  table: IdOrderedTable,
+  filter: (eb: ExpressionBuilder<Database, IdOrderedTable>) => Expression<SqlBool>,
+  limit: number,
+): Promise<string[]> {
   const rows = await db
     .selectFrom(table)
     .select("id")
     .where("deleted_at", "is", null)
-    .where((eb) => wasNotListedSince(eb, runStartedAt))
+    .where(filter)
     .orderBy("id")
     .limit(limit)
     .execute();

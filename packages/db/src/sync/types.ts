@@ -9,6 +9,12 @@ import type { Database } from "../schema.ts";
 /** A database handle or an open transaction: repository functions work with either. */
 export type Executor = Kysely<Database>;
 
+/**
+ * When Clerk created an object and its version (Clerk's `updated_at`), as every kind's sync row carries
+ * them: Clerk always sends both, so only a tombstone holds null in these columns.
+ */
+export type ClerkTimestamps = { clerk_created_at: Date; clerk_updated_at: Date };
+
 /** A row an upsert created or changed; a row missing from an upsert's result was left alone. */
 export type UpsertOutcome = { id: string; outcome: "created" | "updated" };
 
