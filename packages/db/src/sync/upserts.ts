@@ -4,6 +4,15 @@ import type { IdOrderedTable } from "./listing.ts";
 import { type ClerkTimestamps, type Executor, newestPerId, type UpsertOutcome } from "./types.ts";
 
 /**
+ * `Columns` itself when it names every column of `Row` but the id; otherwise a type that no list
+ * satisfies, naming the columns left out, so a column added to a sync row cannot go unwritten.
+ */
+type EveryColumnBut<Row, Columns extends readonly string[]> =
+  Exclude<keyof Row, "id" | Columns[number]> extends never
+    ? Columns
+    : { missingColumns: Exclude<keyof Row, "id" | Columns[number]> };
+
+/**
  * Writes Clerk's view of these rows of `table` (users or organizations) in one statement: the id and
  * `columns`, the columns a sync owns. App-owned columns are never in `columns`, so a sync never
  * overwrites them. Returns the rows it created or changed; a row missing from the result was left
@@ -13,12 +22,8 @@ import { type ClerkTimestamps, type Executor, newestPerId, type UpsertOutcome } 
 export async function upsertNewerVersions<
   T extends IdOrderedTable,
   Row extends { id: string } & ClerkTimestamps & Insertable<Database[T]>,
->(
-  db: Executor,
-  table: T,
-  rows: readonly Row[],
-  columns: readonly Exclude<keyof Row & keyof Database[T] & string, "id">[],
-): Promise<UpsertOutcome[]> {
+  const Columns extends readonly Exclude<keyof Row & keyof Database[T] & string, "id">[],
+>(db: Executor, table: T, rows: readonly Row[], columns: Columns & EveryColumnBut<Row, Columns>): Promise<UpsertOutcome[]> {
   if (rows.length === 0) return [];
   const syncedAt = new Date();
   const values = newestPerId(rows).map(
