@@ -23,7 +23,12 @@ export async function upsertNewerVersions<
   T extends IdOrderedTable,
   Row extends { id: string } & ClerkTimestamps & Insertable<Database[T]>,
   const Columns extends readonly Exclude<keyof Row & keyof Database[T] & string, "id">[],
->(db: Executor, table: T, rows: readonly Row[], columns: Columns & EveryColumnBut<Row, Columns>): Promise<UpsertOutcome[]> {
+>(
+  db: Executor,
+  table: T,
+  rows: readonly Row[],
+  columns: Columns & EveryColumnBut<Row, Columns>,
+): Promise<UpsertOutcome[]> {
   if (rows.length === 0) return [];
   const syncedAt = new Date();
   const values = newestPerId(rows).map(
