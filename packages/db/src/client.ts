@@ -18,8 +18,11 @@ export type DbConfig =
   | { kind: "postgres"; databaseUrl: string; maxConnections?: number; timeouts?: Partial<PostgresTimeouts> }
   /** Development: embedded PGlite persisted in `dataDir`. */
   | { kind: "pglite"; dataDir: string }
-  /** Tests: embedded PGlite that lives only in this process's memory. */
-  | { kind: "pglite-memory" };
+  /**
+   * Tests: embedded PGlite that lives only in this process's memory, started from a dumped data directory
+   * when one is given (booting a fresh cluster runs initdb, which is what makes a test database slow).
+   */
+  | { kind: "pglite-memory"; loadDataDir?: Blob };
 
 export type Db = Kysely<Database>;
 
@@ -69,7 +72,7 @@ function createDialect(config: DbConfig, logger: DbLogger) {
       mkdirSync(config.dataDir, { recursive: true });
       return new PGliteDialect({ pglite: () => new PGlite(config.dataDir) });
     case "pglite-memory":
-      return new PGliteDialect({ pglite: () => new PGlite() });
+      return new PGliteDialect({ pglite: () => new PGlite({ loadDataDir: config.loadDataDir }) });
   }
 }
 
