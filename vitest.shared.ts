@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -6,11 +7,21 @@ import { defineConfig } from "vitest/config";
  */
 export const sharedTestConfig = defineConfig({
   test: {
-    // Embedded PGlite takes a few seconds to boot on a 2-core machine.
-    testTimeout: 30_000,
+    // Vitest's default leaves a core for itself (cores - 1 workers), which on a 2-core machine runs one
+    // test file at a time; the suites spend much of their time waiting on Postgres, PGlite and child
+    // processes, so two files at once use both cores.
+    maxWorkers: availableParallelism(),
+    // Embedded PGlite takes a few seconds to boot on a 2-core machine, longer with two files at once.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests never reach the internet: Clerk's SDKs would otherwise report telemetry.
     env: { CLERK_TELEMETRY_DISABLED: "1" },
-    reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest-report.json" }]] : ["default"],
+    reporters: process.env.CI ? ["default", ["json", { outputFile: `test-results/${reportName()}` }]] : ["default"],
   },
 });
+
+/** .ci/run runs a Postgres pass and a PGlite pass at once: each writes a report of its own. */
+function reportName(): string {
+  const databases = process.env.TEST_DATABASES;
+  return databases ? `vitest-report-${databases}.json` : "vitest-report.json";
+}
