@@ -1,9 +1,11 @@
 // Adds up the Vitest JSON reports of every package into one closing line, "N passed, N failed",
-// because Turborepo interleaves each package's own summary with the others.
+// because Turborepo interleaves each package's own summary with the others. Arguments: the pass's label
+// and its reports' file name.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const label = process.argv[2] ?? "tests";
+const reportName = process.argv[3] ?? "vitest-report.json";
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -11,7 +13,7 @@ for (const group of ["apps", "packages"]) {
   for (const name of readdirSync(group)) {
     let report;
     try {
-      report = JSON.parse(readFileSync(join(group, name, "test-results", "vitest-report.json"), "utf8"));
+      report = JSON.parse(readFileSync(join(group, name, "test-results", reportName), "utf8"));
     } catch {
       continue;
     }
