@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -31,7 +31,19 @@ export async function loadPgliteTemplate(migrated: boolean): Promise<Blob> {
   const partial = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.partial`;
   await writeFile(partial, new Uint8Array(await dump.arrayBuffer()));
   await rename(partial, path);
+  await removeOtherVersions();
   return dump;
+}
+
+/**
+ * Each template is some 40 MB, and every edit of a migration makes a new version: keep only the current
+ * one. A checkout of another branch that still wants an old one builds it again, once.
+ */
+async function removeOtherVersions(): Promise<void> {
+  const current = templateVersion();
+  for (const name of await readdir(TEMPLATE_FOLDER)) {
+    if (name.endsWith(".tar") && !name.includes(current)) await rm(join(TEMPLATE_FOLDER, name), { force: true });
+  }
 }
 
 const TEMPLATE_FOLDER = join(tmpdir(), "repo-pglite-test-templates");
