@@ -4,7 +4,7 @@ import pg from "pg";
 import { createDb, type Db } from "../client.ts";
 import { readDbEnv } from "../env.ts";
 import { migrateToLatest } from "../migrate.ts";
-import { loadPgliteTemplate } from "./pglite-template.ts";
+import { openPgliteFromTemplate } from "./pglite-template.ts";
 
 export type TestDatabaseKind = "pglite" | "postgres";
 
@@ -49,7 +49,7 @@ export async function openTestDatabase(
 ): Promise<TestDatabase> {
   const migrate = options.migrate ?? true;
   if (kind === "pglite") {
-    const db = await createDb({ kind: "pglite-memory", loadDataDir: await loadPgliteTemplate(migrate) });
+    const db = await openPgliteFromTemplate({ migrated: migrate });
     return { kind, db, databaseUrl: undefined, close: () => db.destroy() };
   }
   const serverUrl = readDbEnv().databaseUrl;
