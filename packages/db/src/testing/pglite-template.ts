@@ -110,7 +110,9 @@ async function removeOutdatedFiles(folder: string): Promise<void> {
   for (const name of await readdir(folder)) {
     const path = join(folder, name);
     const isOtherVersion = name.endsWith(".tar") && !name.includes(current);
-    const isAbandoned = name.endsWith(".partial") && Date.now() - (await stat(path)).mtimeMs > PARTIAL_FILE_MAX_AGE_MS;
+    // Another worker may rename its .partial file into place between readdir and stat: then it is gone.
+    const partialMtimeMs = name.endsWith(".partial") ? (await stat(path).catch(() => undefined))?.mtimeMs : undefined;
+    const isAbandoned = partialMtimeMs !== undefined && Date.now() - partialMtimeMs > PARTIAL_FILE_MAX_AGE_MS;
     if (isOtherVersion || isAbandoned) await rm(path, { force: true });
   }
 }

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createDb, type Db } from "../client.ts";
@@ -88,7 +88,7 @@ describe("PGlite test databases", () => {
       } finally {
         await db.destroy();
       }
-      expect(await readdir(folder)).toEqual([pgliteTemplatePath(options).slice(folder.length + 1)]);
+      expect(await readdir(folder)).toEqual([basename(path)]);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
