@@ -11,8 +11,8 @@ export const sharedTestConfig = defineConfig({
     // test file at a time; the suites spend much of their time waiting on Postgres, PGlite and child
     // processes, so two files at once use both cores.
     maxWorkers: availableParallelism(),
-    // Embedded PGlite takes a few seconds to boot on a 2-core machine, longer with two files at once.
-    testTimeout: 60_000,
+    // Embedded PGlite takes a few seconds to boot on a 2-core machine.
+    testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests never reach the internet: Clerk's SDKs would otherwise report telemetry.
     env: { CLERK_TELEMETRY_DISABLED: "1" },
